@@ -1,0 +1,37 @@
+"""One entry point for every document format, and the JSON form of a parsed document."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import simplejson
+
+from .records import Document, DocumentError
+from .textparser import parse_text
+
+#: File name endings each format is read from.
+TEXT_SUFFIXES = (".txt", ".text", ".tsv")
+
+
+def parse_document(path: str | Path) -> Document:
+    """Read one disclosure (text now; PDF comes with its own parser) into a Document."""
+    path = Path(path)
+    if path.is_dir():
+        raise DocumentError(str(path), "is a folder, not a document")
+    with open(path, "rb") as handle:
+        head = handle.read(5)
+    if head.startswith(b"%PDF"):
+        raise DocumentError(str(path), "PDF disclosures are not supported yet (text form only)")
+    return parse_text(path)
+
+
+def to_dict(document: Document) -> dict[str, Any]:
+    """The document as plain data (Decimals kept) under the documented JSON keys."""
+    return dataclasses.asdict(document)
+
+
+def to_json(document: Document, indent: int | None = 2) -> str:
+    """UTF-8 JSON, not ASCII-escaped; money keeps its printed digits (Decimal, not float)."""
+    return simplejson.dumps(to_dict(document), ensure_ascii=False, use_decimal=True, indent=indent)

@@ -1,0 +1,1 @@
+"""budgetkg.server."""
