@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The main job: parse every document in data/ and print what came out.
+# The main job: ingest every document in data/ into the default store (./store) and say what it holds.
 run: $(STAMP)
-	$(BIN)/budgetkg parse data/
+	$(BIN)/budgetkg ingest data/ --store store
+	$(BIN)/budgetkg stats --store store
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

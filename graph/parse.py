@@ -8,6 +8,7 @@ from typing import Any
 
 import simplejson
 
+from .citations import attach_bases
 from .records import Document, DocumentError
 from .textparser import parse_text
 
@@ -24,7 +25,7 @@ def parse_document(path: str | Path) -> Document:
         head = handle.read(5)
     if head.startswith(b"%PDF"):
         raise DocumentError(str(path), "PDF disclosures are not supported yet (text form only)")
-    return parse_text(path)
+    return attach_bases(parse_text(path))
 
 
 def to_dict(document: Document) -> dict[str, Any]:

@@ -7,9 +7,13 @@ code, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import sys
 from pathlib import Path
 from typing import Sequence
+
+import simplejson
 
 from budgetkg.graph.parse import TEXT_SUFFIXES, parse_document, to_json
 from budgetkg.graph.records import Document, DocumentError
@@ -104,6 +108,142 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return status
 
 
+def _open_store(args: argparse.Namespace, read_only: bool = False):
+    from budgetkg.graph.store import BudgetStore
+
+    return BudgetStore(args.store, base=getattr(args, "base", None), read_only=read_only)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from budgetkg.graph.store import StoreError
+
+    files, skipped = _documents_in(args.paths)
+    for path in skipped:
+        if path.suffix.lower() == ".pdf":
+            print(f"budgetkg: skipped {path}: PDF disclosures are not parsed yet", file=sys.stderr)
+    try:
+        store = _open_store(args)
+        store.ensure_ontology()
+    except StoreError as err:
+        print(f"budgetkg: error: {err}", file=sys.stderr)
+        return EXIT_DOCUMENT_ERROR
+    counts = {"added": 0, "replaced": 0, "unchanged": 0, "failed": 0}
+    progress = tqdm(files, desc="ingest", unit="doc", file=sys.stderr, disable=args.quiet or None)
+    for path in progress:
+        progress.set_postfix_str(path.name, refresh=False)
+        try:
+            result = store.ingest(path)
+        except (DocumentError, StoreError) as err:
+            counts["failed"] += 1
+            progress.write(f"budgetkg: error: {err}", file=sys.stderr)
+            continue
+        counts[result.status] += 1
+    store.flush()
+    print(
+        f"ingested into {args.store}: {counts['added']} added, {counts['replaced']} replaced, "
+        f"{counts['unchanged']} unchanged, {counts['failed']} failed"
+    )
+    return EXIT_DOCUMENT_ERROR if counts["failed"] else EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    try:
+        iri = store.remove(args.document)
+    except KeyError:
+        print(f"budgetkg: error: no document {args.document!r} in the store {args.store}", file=sys.stderr)
+        return EXIT_DOCUMENT_ERROR
+    store.flush()
+    print(f"removed {iri}")
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    stats = store.stats()
+    if args.json:
+        print(json.dumps({**stats, "documents_list": store.documents()}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for key, value in stats.items():
+        print(f"{key:>11}: {value}")
+    for doc in store.documents():
+        print(f"  {doc['file']}: {doc['unit']} {doc['year']} {doc['kind']} ({doc['triples']} triples)")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    if args.output:
+        with open(args.output, "wb") as handle:
+            store.export(handle, args.format)
+    else:
+        store.export(sys.stdout.buffer, args.format)
+        sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
+def cmd_sparql(args: argparse.Namespace) -> int:
+    from budgetkg.graph.queries import QUERIES
+    from budgetkg.graph.sparql import format_results
+
+    if args.named:
+        if args.named not in QUERIES:
+            print(f"budgetkg: error: no named query {args.named!r}; known: {', '.join(QUERIES)}", file=sys.stderr)
+            return EXIT_USAGE
+        params = dict(p.split("=", 1) for p in args.param)
+        try:
+            query = QUERIES[args.named].render(**params)
+        except KeyError as err:
+            print(f"budgetkg: error: {err.args[0]}", file=sys.stderr)
+            return EXIT_USAGE
+    elif args.query:
+        query = Path(args.query[1:]).read_text(encoding="utf-8") if args.query.startswith("@") else args.query
+    else:
+        print("budgetkg: error: give a QUERY (text or @file) or --named NAME", file=sys.stderr)
+        return EXIT_USAGE
+    store = _open_store(args)
+    try:
+        results = store.query(query)
+    except SyntaxError as err:
+        print(f"budgetkg: error: the query is not valid SPARQL: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(format_results(results, args.format))
+    return EXIT_OK
+
+
+def cmd_basis(args: argparse.Namespace) -> int:
+    from budgetkg.graph.basis import recognise
+
+    text = " ".join(args.text)
+    found = recognise(text)
+    if args.json:
+        data = {
+            "text": text,
+            "refs": [dict(dataclasses.asdict(ref), key=ref.key) for ref in found.refs],
+            "notes": [dataclasses.asdict(note) for note in found.notes],
+            "unrecognised": found.unrecognised,
+        }
+        sys.stdout.write(simplejson.dumps(data, ensure_ascii=False, use_decimal=True, indent=2) + "\n")
+        return EXIT_OK
+    if not found.refs and not found.notes:
+        print(f"recognised nothing in: {text}")
+        return EXIT_OK
+    for ref in found.refs:
+        details = ", ".join(
+            f"{name} {value}" for name in ("issuer", "issuer_code", "year", "number", "title", "notice")
+            if (value := getattr(ref, name)) is not None
+        )
+        print(f"{ref.kind:<17} {ref.canonical}" + (f"  ({details})" if details else "") + f"  [as written: {ref.variant}]")
+    for note in found.notes:
+        amount = f"  amount {note.op or ''}{note.amount} 万元" if note.amount is not None else ""
+        print(f"{'note':<17} {note.text}{amount}")
+    if found.unrecognised:
+        print(f"{'unrecognised':<17} {found.unrecognised}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="budgetkg",
@@ -120,13 +260,81 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("paths", nargs="+", metavar="FILE", help="a document, or a folder of documents")
     parse.add_argument("--json", action="store_true", help="print the records of one document as JSON")
     parse.set_defaults(run=cmd_parse)
+
+    basis = commands.add_parser(
+        "basis",
+        help="recognise and normalise the legal bases in a text",
+        description="Say which 发文字号, laws, regulations, charters and internal decisions a text cites, "
+        "in canonical form, and which notes it carries; text that is no basis is kept and shown.",
+    )
+    basis.add_argument("text", nargs="+", metavar="TEXT")
+    basis.add_argument("--json", action="store_true")
+    basis.set_defaults(run=cmd_basis)
+
+    from budgetkg.graph.store import EXPORT_FORMATS, default_store
+
+    def store_command(name: str, help: str, description: str) -> argparse.ArgumentParser:
+        command = commands.add_parser(name, help=help, description=description)
+        command.add_argument("--store", default=default_store(), metavar="DIR",
+                             help="the store folder (default: $BUDGETKG_STORE or ./store)")
+        return command
+
+    ingest = store_command("ingest", "parse documents and load them into the store",
+                           "Parse files (or every document in folders) and put each in its own named graph. "
+                           "Unchanged documents are skipped, changed ones replaced; a document that fails "
+                           "leaves the store as it was and the others go on.")
+    ingest.add_argument("paths", nargs="+", metavar="PATH")
+    ingest.add_argument("--base", default=None, help="base of the IRIs the graph mints ($BUDGETKG_BASE)")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.set_defaults(run=cmd_ingest)
+
+    remove = store_command("remove", "remove a document's graph from the store",
+                           "Remove a document by its IRI, file name or file stem.")
+    remove.add_argument("document", metavar="DOC")
+    remove.set_defaults(run=cmd_remove)
+
+    stats = store_command("stats", "count documents, units, projects, indicators, bases, triples",
+                          "What the store holds.")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(run=cmd_stats)
+
+    export = store_command("export", "write the whole graph in an RDF format",
+                           "Dataset formats (nq, trig, jsonld) keep one named graph per document; turtle and nt merge them.")
+    export.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="turtle")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    export.set_defaults(run=cmd_export)
+
+    sparql = store_command("sparql", "run a SPARQL query on the store",
+                           "Run a query (text, or @file) or a named query over the union of all documents.")
+    sparql.add_argument("query", nargs="?", metavar="QUERY")
+    sparql.add_argument("--named", metavar="NAME", help="a named query (see `budgetkg queries`)")
+    sparql.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
+    sparql.add_argument("--format", choices=["table", "json", "csv", "tsv"], default="table")
+    sparql.set_defaults(run=cmd_sparql)
+
+    queries = commands.add_parser("queries", help="list the named queries", description="List the named queries.")
+    queries.set_defaults(run=cmd_queries)
     return parser
 
 
+def cmd_queries(args: argparse.Namespace) -> int:
+    from budgetkg.graph.queries import QUERIES
+
+    for query in QUERIES.values():
+        params = " ".join(f"--param {p}=…" for p in query.params)
+        print(f"{query.name}: {query.title}\n    budgetkg sparql --named {query.name} {params}".rstrip())
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from budgetkg.graph.store import StoreError
+
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
+    except StoreError as err:
+        print(f"budgetkg: error: {err}", file=sys.stderr)
+        return EXIT_DOCUMENT_ERROR
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -1,0 +1,161 @@
+"""Named SPARQL queries for the questions researchers ask most; the tests use them, the
+endpoint and the UI show them as examples.
+
+Parameters are written into the query as SPARQL string literals (escaped), never spliced raw.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+def basis_spellings(text: str) -> list[str]:
+    """What a basis may be stored as, for any spelling of it: the text itself, its canonical
+    form (冀综治办（2017）6号 → 冀综治办〔2017〕6号, 禁毒法 → 中华人民共和国禁毒法) and its title."""
+    from .basis import recognise
+
+    text = text.strip()
+    refs = recognise(text).refs or recognise(f"《{text}》").refs
+    spellings = [text]
+    for ref in refs[:1]:
+        spellings += [name for name in (ref.canonical, ref.title) if name]
+    return list(dict.fromkeys(spellings))
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str  # what it answers, in Chinese and English
+    sparql: str  # uses $param placeholders
+    params: tuple[str, ...] = ()
+    example: dict[str, str] | None = None
+    #: Parameters that stand for several spellings: the function lists them, and the query
+    #: uses the parameter in a VALUES clause.
+    spellings: dict[str, Callable[[str], list[str]]] = field(default_factory=dict)
+
+    def render(self, **params: str) -> str:
+        """The query with each $param replaced by a SPARQL string literal."""
+        missing = [p for p in self.params if p not in params]
+        if missing:
+            raise KeyError(f"query {self.name} needs {', '.join(missing)}")
+        unknown = [p for p in params if p not in self.params]
+        if unknown:
+            raise KeyError(f"query {self.name} takes no parameter {', '.join(unknown)}")
+
+        def literal(match: re.Match[str]) -> str:
+            value = str(params[match[1]]).strip()
+            if match[1] in self.spellings:
+                return " ".join(json.dumps(v, ensure_ascii=False) for v in self.spellings[match[1]](value))
+            return json.dumps(value, ensure_ascii=False)
+
+        return re.sub(r"\$(\w+)", literal, self.sparql)
+
+
+QUERIES: dict[str, NamedQuery] = {}
+
+
+def _register(query: NamedQuery) -> NamedQuery:
+    QUERIES[query.name] = query
+    return query
+
+
+_register(NamedQuery(
+    name="projects_by_basis",
+    title="依据某一法规或文件的项目、单位、年度与金额 / projects citing a legal basis, with units, years and amounts",
+    params=("basis",),
+    example={"basis": "冀综治办〔2017〕6号"},
+    spellings={"basis": basis_spellings},
+    sparql="""SELECT DISTINCT ?basis ?canonical ?kind ?unitName ?year ?project ?projectName ?cost (COUNT(DISTINCT ?indicator) AS ?indicators) ?document
+WHERE {
+  VALUES ?wanted { $basis }
+  { ?basis skos:prefLabel ?label } UNION { ?basis skos:altLabel ?label } UNION { ?basis eli:title ?label }
+  FILTER(STR(?label) = ?wanted)
+  ?basis skos:prefLabel ?canonical ; bkg:basisKind ?kind .
+  ?indicator bkg:legalBasis ?basis ; bkg:project ?project .
+  ?project rdfs:label ?projectName ; bkg:fiscalYear ?year ; dcterms:publisher ?unit ; dcterms:isPartOf ?document .
+  ?unit skos:prefLabel ?unitName .
+  OPTIONAL { ?project bkg:cost ?cost }
+}
+GROUP BY ?basis ?canonical ?kind ?unitName ?year ?project ?projectName ?cost ?document
+ORDER BY ?unitName ?year ?project""",
+))
+
+_register(NamedQuery(
+    name="bases",
+    title="所有法律依据及引用次数与涉及金额 / every legal basis with how often it is cited and the money involved",
+    sparql="""SELECT ?basis ?canonical ?kind (COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?unit) AS ?units) (SUM(?cost) AS ?amount)
+WHERE {
+  ?basis skos:prefLabel ?canonical ; bkg:basisKind ?kind .
+  OPTIONAL {
+    ?project bkg:legalBasis ?basis ; dcterms:publisher ?unit .
+    OPTIONAL { ?project bkg:cost ?cost }
+  }
+}
+GROUP BY ?basis ?canonical ?kind
+ORDER BY DESC(?projects) ?canonical""",
+))
+
+_register(NamedQuery(
+    name="unit_budget",
+    title="某单位各年度的预算数（万元） / a unit's budget figures by year (万元)",
+    params=("unit",),
+    example={"unit": "中共秦皇岛经济技术开发区工委政法委员会"},
+    sparql="""SELECT ?unitName ?year ?figure ?figureLabel ?amount ?document ?line
+WHERE {
+  ?unit skos:prefLabel ?unitName .
+  { ?unit skos:prefLabel ?name } UNION { ?unit skos:altLabel ?name }
+  FILTER(STR(?name) = $unit)
+  ?observation a bkg:BudgetFigure ; obeu-dimension:organization ?unit ; bkg:fiscalYear ?year ;
+               bkg:figure ?figure ; bkg:amount ?amount ; prov:wasDerivedFrom ?document .
+  OPTIONAL { ?observation bkg:sourceLine ?line }
+  OPTIONAL { ?figure rdfs:label ?figureLabel FILTER(LANG(?figureLabel) = "zh") }
+}
+ORDER BY ?year ?figure""",
+))
+
+_register(NamedQuery(
+    name="wording_usage",
+    title="某一指标表述在哪些单位、项目中使用 / where an indicator wording is used",
+    params=("text",),
+    example={"text": "满意群众占总人数的比重"},
+    sparql="""SELECT ?description ?level1Label ?level2Label ?level3 ?raw ?unitName ?year ?project ?projectName ?indicator
+WHERE {
+  ?indicator a bkg:Indicator ; dcterms:description ?description ; bkg:project ?project ;
+             bkg:value/bkg:rawValue ?raw .
+  FILTER(CONTAINS(STR(?description), $text))
+  OPTIONAL { ?indicator rdfs:label ?level3 }
+  OPTIONAL { ?indicator bkg:level1/skos:prefLabel ?level1Label }
+  OPTIONAL { ?indicator bkg:level2/skos:prefLabel ?level2Label }
+  ?project rdfs:label ?projectName ; bkg:fiscalYear ?year ; dcterms:publisher/skos:prefLabel ?unitName .
+}
+ORDER BY ?unitName ?year ?project ?indicator""",
+))
+
+_register(NamedQuery(
+    name="documents",
+    title="已入库的预算公开文件 / the documents in the store",
+    sparql="""SELECT ?document ?file ?unitName ?year ?kind ?format (COUNT(DISTINCT ?project) AS ?projects)
+WHERE {
+  ?document a bkg:BudgetDocument ; bkg:fileName ?file ; bkg:fiscalYear ?year ; bkg:budgetKind ?kind ;
+            bkg:sourceFormat ?format ; dcterms:publisher/skos:prefLabel ?unitName .
+  OPTIONAL { ?project dcterms:isPartOf ?document ; a bkg:Project }
+}
+GROUP BY ?document ?file ?unitName ?year ?kind ?format
+ORDER BY ?unitName ?year""",
+))
+
+_register(NamedQuery(
+    name="failed_checks",
+    title="对不上的数 / the sums in the documents that do not add up",
+    sparql="""SELECT ?document ?check ?name ?expected ?actual ?line
+WHERE {
+  ?document bkg:check ?check .
+  ?check rdfs:label ?name ; bkg:passed false .
+  OPTIONAL { ?check bkg:expected ?expected } OPTIONAL { ?check bkg:actual ?actual }
+  OPTIONAL { ?check bkg:sourceLine ?line }
+}
+ORDER BY ?document ?name""",
+))

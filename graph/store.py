@@ -1,0 +1,224 @@
+"""The persistent embedded store: Oxigraph (RocksDB on disk), one named graph per document.
+
+Every write is one transaction: a document's graph is replaced by a single SPARQL update
+(DROP + INSERT DATA), so a failure leaves the store exactly as it was. rdflib stays the
+modelling API (records → rdflib Graph); Oxigraph stores, queries and serialises.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path, PurePath
+from typing import BinaryIO, Iterator
+
+import pyoxigraph as ox
+
+from .parse import parse_document
+from .rdf import IRIs, document_graph
+from .records import DocumentError
+from budgetkg.ontology import ONTOLOGY as ONTOLOGY_FILE
+
+from .vocab import DEFAULT_BASE, PREFIXES
+
+#: Export formats by their command-line names.
+EXPORT_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def default_store() -> str:
+    return os.environ.get("BUDGETKG_STORE", "store")
+
+
+def default_base() -> str:
+    return os.environ.get("BUDGETKG_BASE", DEFAULT_BASE)
+
+
+class StoreError(Exception):
+    """The store cannot be opened or written; says which and why."""
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    file: str
+    document: str  # the document's IRI, also its named graph
+    status: str  # "added", "replaced" or "unchanged"
+    triples: int
+
+
+def _prefix_header() -> str:
+    return "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
+
+
+class BudgetStore:
+    """A budgetkg store on disk (or in memory with ``path=None``, for tests and benchmarks)."""
+
+    def __init__(self, path: str | Path | None, base: str | None = None, read_only: bool = False):
+        self.path = None if path is None else Path(path)
+        self.iris = IRIs(base or default_base())
+        try:
+            if self.path is None:
+                self.store = ox.Store()
+            elif read_only:
+                self.store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.store = ox.Store(str(self.path))
+        except OSError as err:
+            message = str(err)
+            if "lock" in message.lower():
+                message = "it is in use by another process (a running server or ingest)"
+            raise StoreError(f"cannot open the store {self.path}: {message}") from None
+
+    # ---- documents ---------------------------------------------------------------------------
+    def document_iri(self, file: str) -> str:
+        return str(self.iris.document(PurePath(file).name))
+
+    def stored_sha256(self, iri: str) -> str | None:
+        query = f"SELECT ?sha WHERE {{ GRAPH <{iri}> {{ <{iri}> bkg:sha256 ?sha }} }}"
+        for row in self.query(query):
+            return row["sha"].value
+        return None
+
+    def ingest(self, path: str | Path) -> IngestResult:
+        """Parse one document and put its graph in the store, replacing an older version.
+
+        Raises DocumentError for a document that cannot be parsed; the store is then unchanged.
+        """
+        path = Path(path)
+        iri = self.document_iri(path.name)
+        try:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as err:
+            raise DocumentError(str(path), f"cannot read the file: {err.strerror or err}") from None
+        previous = self.stored_sha256(iri)
+        if previous == sha:
+            return IngestResult(path.name, iri, "unchanged", 0)
+        document = parse_document(path)
+        graph = document_graph(document, self.iris.base, datetime.now(timezone.utc))
+        triples = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+        self.replace_graph(iri, triples)
+        return IngestResult(path.name, iri, "replaced" if previous else "added", len(graph))
+
+    def replace_graph(self, iri: str, ntriples: str) -> None:
+        """Atomically drop the named graph and insert the given N-Triples into it."""
+        update = f"DROP SILENT GRAPH <{iri}> ;\nINSERT DATA {{ GRAPH <{iri}> {{\n{ntriples}\n}} }}"
+        try:
+            self.store.update(update)
+        except (OSError, SyntaxError, ValueError) as err:
+            raise StoreError(f"cannot write the graph {iri}: {err}") from None
+
+    def ensure_ontology(self) -> None:
+        """Keep the ontology in its own named graph, so that queries can read its labels."""
+        if not ONTOLOGY_FILE.exists():
+            return
+        data = ONTOLOGY_FILE.read_bytes()
+        iri = self.iris.base + "graph/ontology"
+        sha = hashlib.sha256(data).hexdigest()
+        ask = f"ASK {{ GRAPH <{iri}> {{ <{iri}> bkg:sha256 \"{sha}\" }} }}"
+        if self.query(ask):
+            return
+        graph = ox.Store()
+        graph.load(data, ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+        lines = [f"{q.subject} {q.predicate} {q.object} ." for q in graph]
+        lines.append(f"<{iri}> <{PREFIXES['bkg']}sha256> \"{sha}\" .")
+        self.replace_graph(iri, "\n".join(lines))
+
+    def resolve_document(self, name: str) -> str | None:
+        """A stored document's IRI from its IRI, file name or file stem."""
+        candidate = name if "://" in name else self.document_iri(name)
+        if "<" not in candidate and ">" not in candidate and " " not in candidate:
+            if self.query(f"ASK {{ GRAPH <{candidate}> {{ <{candidate}> a bkg:BudgetDocument }} }}"):
+                return candidate
+        for row in self.query(
+            "SELECT ?doc WHERE { GRAPH ?doc { ?doc bkg:fileName ?file } "
+            f"FILTER(?file = {_literal(name)} || STRBEFORE(?file, \".\") = {_literal(name)}) }}"
+        ):
+            return row["doc"].value
+        return None
+
+    def remove(self, name: str) -> str:
+        """Remove a document's named graph; returns its IRI. Raises KeyError if unknown."""
+        iri = self.resolve_document(name)
+        if iri is None:
+            raise KeyError(name)
+        self.store.update(f"DROP GRAPH <{iri}>")
+        return iri
+
+    def documents(self) -> list[dict[str, object]]:
+        query = """
+        SELECT ?doc ?file ?sha ?unit ?year ?kind ?format (COUNT(*) AS ?triples) WHERE {
+          GRAPH ?doc { ?doc a bkg:BudgetDocument ; bkg:fileName ?file ; bkg:sha256 ?sha ;
+                            bkg:fiscalYear ?year ; bkg:budgetKind ?kind ; bkg:sourceFormat ?format ;
+                            dcterms:publisher/skos:prefLabel ?unit . ?s ?p ?o }
+        } GROUP BY ?doc ?file ?sha ?unit ?year ?kind ?format ORDER BY ?file"""
+        return [
+            {key: _python(row[key]) for key in ("doc", "file", "sha", "unit", "year", "kind", "format", "triples")}
+            for row in self.query(query)
+        ]
+
+    def stats(self) -> dict[str, int]:
+        def count(pattern: str) -> int:
+            rows = list(self.query(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}"))
+            return int(rows[0]["n"].value)
+
+        return {
+            "documents": count("?x a bkg:BudgetDocument"),
+            "units": count("?d a bkg:BudgetDocument ; dcterms:publisher ?x"),
+            "projects": count("?x a bkg:Project"),
+            "indicators": count("?x a bkg:Indicator ; bkg:project ?p"),
+            "bases": count("{ ?x a eli:LegalResource } UNION { ?x a bkg:InternalDecision }"),
+            "triples": len(self.store),
+        }
+
+    # ---- queries and export --------------------------------------------------------------------
+    def query(self, sparql: str, **options):
+        """Run a SPARQL query over the union of all documents' graphs (our prefixes predeclared)."""
+        return self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True, **options)
+
+    def export(self, output: BinaryIO, format: str) -> None:
+        """Serialise the store: dataset formats (nq, trig, jsonld) keep the named graphs, triple
+        formats (turtle, nt) merge them into one graph."""
+        rdf_format = EXPORT_FORMATS[format]
+        prefixes = {k: v for k, v in PREFIXES.items()}
+        if rdf_format.supports_datasets:
+            ox.serialize(self.store, output, rdf_format, prefixes=prefixes if rdf_format is ox.RdfFormat.TRIG else None)
+            return
+        triples = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        kwargs = {"prefixes": prefixes} if rdf_format is ox.RdfFormat.TURTLE else {}
+        ox.serialize(triples, output, rdf_format, **kwargs)
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self.store.flush()
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return iter(self.store)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+def _literal(text: str) -> str:
+    """A SPARQL string literal (JSON escaping is valid SPARQL escaping)."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _python(term):
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype.endswith("#integer"):
+            return int(term.value)
+        return term.value
+    return term.value

@@ -1,0 +1,325 @@
+"""The graph store: ingest, replace, remove, stats, export round trips, named queries."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from decimal import Decimal as D
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib import compare
+
+from budgetkg.graph import rdf as rdf_module
+from budgetkg.graph.queries import QUERIES
+from budgetkg.graph.records import DocumentError
+from budgetkg.graph.store import EXPORT_FORMATS, BudgetStore
+from budgetkg.server.cli import main
+
+DOC = "https://w3id.org/budgetkg/id/document/hebei_qinhuangdao_etdz_zhengfawei_2021_unit"
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory, hebei_path):
+    folder = tmp_path_factory.mktemp("store")
+    store = BudgetStore(folder)
+    store.ensure_ontology()
+    assert store.ingest(hebei_path).status == "added"
+    del store
+    return folder
+
+
+@pytest.fixture(scope="module")
+def store(store_dir):
+    return BudgetStore(store_dir, read_only=True)
+
+
+def rows(store, name, **params):
+    results = store.query(QUERIES[name].render(**params))
+    names = [v.value for v in results.variables]
+    return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in results]
+
+
+def quads(store):
+    return sorted(str(q) for q in store)
+
+
+# ---- contents -----------------------------------------------------------------------------------------
+def test_stats(store):
+    stats = store.stats()
+    assert stats["documents"] == 1 and stats["units"] == 1
+    assert stats["projects"] == 25 and stats["indicators"] == 156
+    assert stats["bases"] == 20
+    assert stats["triples"] == len(store) > 4000
+
+
+def test_one_named_graph_per_document_plus_the_ontology(store):
+    graphs = {g.value for g in store.store.named_graphs()}
+    assert graphs == {DOC, "https://w3id.org/budgetkg/id/graph/ontology"}
+    (doc,) = store.documents()
+    assert doc["file"] == "hebei_qinhuangdao_etdz_zhengfawei_2021_unit.txt"
+    assert (doc["unit"], doc["year"], doc["kind"], doc["format"]) == (
+        "中共秦皇岛经济技术开发区工委政法委员会", "2021", "单位预算", "text",
+    )
+    assert len(doc["sha"]) == 64
+
+
+def test_provenance_of_every_indicator(store):
+    result = store.query("""
+        SELECT ?indicator ?line ?doc ?version ?time WHERE {
+          GRAPH ?g { ?indicator a bkg:Indicator ; bkg:project ?p ; prov:wasDerivedFrom ?doc ; bkg:sourceLine ?line .
+                     ?doc bkg:parserVersion ?version ; prov:generatedAtTime ?time } }""")
+    found = list(result)
+    assert len(found) == 156
+    assert {s["doc"].value for s in found} == {DOC}
+    assert {int(s["line"].value) for s in found} >= {254, 435, 529}
+
+
+def test_money_is_decimal_in_wan_yuan_and_text_is_zh(store):
+    (row,) = list(store.query(f"""
+        SELECT ?amount ?unit WHERE {{ <{DOC}/figure/income_total> bkg:amount ?amount ; bkg:amountUnit ?unit }}"""))
+    assert row["amount"].datatype.value == "http://www.w3.org/2001/XMLSchema#decimal"
+    assert D(row["amount"].value) == D("1099.98")
+    assert (row["unit"].value, row["unit"].language) == ("万元", "zh")
+
+
+# ---- named queries -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("spelling", ["冀综治办〔2017〕6号", "冀综治办（2017）6号", "冀综治办(2017) 6 号"])
+def test_projects_by_document_number(store, spelling):
+    (row,) = rows(store, "projects_by_basis", basis=spelling)
+    assert row["canonical"] == "冀综治办〔2017〕6号" and row["kind"] == "document_number"
+    assert row["projectName"] == "综治工作专项经费" and row["project"].endswith("/project/9")
+    assert row["unitName"] == "中共秦皇岛经济技术开发区工委政法委员会" and row["year"] == "2021"
+    assert D(row["cost"]) == D(12) and row["indicators"] == "7"
+
+
+@pytest.mark.parametrize("spelling", ["中华人民共和国禁毒法", "《禁毒法》", "禁毒法"])
+def test_projects_by_law(store, spelling):
+    (row,) = rows(store, "projects_by_basis", basis=spelling)
+    assert row["canonical"] == "中华人民共和国禁毒法" and row["kind"] == "law"
+    # the drug-rehabilitation project, whatever its (copied) title says
+    assert row["project"].endswith("/project/17") and D(row["cost"]) == D(15)
+    assert row["projectName"] == "防范和处理邪教问题工作专项经费"
+
+
+def test_a_basis_cited_by_title_and_by_number_is_one_entity(store):
+    found = rows(store, "projects_by_basis", basis="秦开工办〔2017〕22号")
+    assert sorted(int(r["project"].rsplit("/", 1)[1]) for r in found) == [7, 18]
+    by_title = rows(store, "projects_by_basis", basis="关于印发《秦皇岛经济技术开发区机关事业单位工作人员学法制度》的通知")
+    assert {r["project"] for r in by_title} == {r["project"] for r in found}
+
+
+def test_internal_decisions_are_not_legal_resources(store):
+    found = rows(store, "projects_by_basis", basis="新增管委已批, 必保项目")
+    assert sorted(int(r["project"].rsplit("/", 1)[1]) for r in found) == [6, 8, 12, 20]
+    assert {r["kind"] for r in found} == {"internal_decision"}
+    assert not bool(store.query("ASK { ?b bkg:basisKind \"internal_decision\" ; a eli:LegalResource }"))
+
+
+def test_bases_overview(store):
+    found = {r["canonical"]: r for r in rows(store, "bases")}
+    assert len(found) == 20
+    assert found["河北省行政执法证件和行政执法监督检查证件管理办法"]["projects"] == "3"
+    assert D(found["新增管委已批，必保项目"]["amount"]) == D("44.1") + D("27.2") + D(104) + D("11.9")
+
+
+def test_unit_budget_by_alias(store):
+    found = rows(store, "unit_budget", unit="政法委")
+    figures = {(r["year"], r["figure"].rsplit("#", 1)[1]): D(r["amount"]) for r in found}
+    assert figures[("2021", "IncomeTotal")] == D("1099.98")
+    assert figures[("2021", "ProjectExpenditure")] == D("515.82")
+    assert figures[("2021", "SangongTotal")] == D("11.22")
+    assert figures[("2020", "SangongTotal")] == D("5.61")
+    assert figures[("2020", "AssetsTotal")] == D("314.78")
+    assert all(r["line"] for r in found)
+
+
+def test_wording_usage(store, hebei):
+    found = rows(store, "wording_usage", text="满意群众占总人数的比重")
+    expected = sorted(
+        (p.no, i.line) for p in hebei.projects for i in p.indicators if i.description == "满意群众占总人数的比重"
+    )
+    assert len(found) == len(expected) == 14
+    assert {r["level2Label"] for r in found} == {"服务对象满意度指标"}
+
+
+def test_named_query_parameters_are_escaped(store):
+    assert rows(store, "wording_usage", text='" } ; DROP ALL ; #') == []
+    with pytest.raises(KeyError):
+        QUERIES["wording_usage"].render()
+
+
+def test_every_named_query_runs(store):
+    for name, query in QUERIES.items():
+        list(store.query(query.render(**(query.example or {}))))
+
+
+# ---- export round trip -----------------------------------------------------------------------------------
+def _rdflib(term):
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    datatype = term.datatype.value
+    if term.language or datatype == "http://www.w3.org/2001/XMLSchema#string":
+        return rdflib.Literal(term.value, lang=term.language)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype))
+
+
+def _stored_graphs(store) -> dict[str, rdflib.Graph]:
+    graphs: dict[str, rdflib.Graph] = {}
+    for q in store:
+        graph = graphs.setdefault(q.graph_name.value, rdflib.Graph())
+        graph.add((_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)))
+    return graphs
+
+
+@pytest.mark.parametrize("fmt", sorted(EXPORT_FORMATS))
+def test_export_round_trip(store, fmt):
+    """export → parse the export with rdflib → the same triples (graphs compared up to blank nodes)."""
+    buffer = io.BytesIO()
+    store.export(buffer, fmt)
+    rdflib_format = {"turtle": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld"}[fmt]
+    stored = _stored_graphs(store)
+    if fmt in ("nq", "trig", "jsonld"):  # dataset formats: one named graph per document
+        dataset = rdflib.Dataset()
+        dataset.parse(data=buffer.getvalue(), format=rdflib_format)
+        exported: dict[str, rdflib.Graph] = {}
+        for s, p, o, g in dataset.quads():
+            exported.setdefault(str(getattr(g, "identifier", g)), rdflib.Graph()).add((s, p, o))
+        assert set(exported) == set(stored)
+        for name, graph in stored.items():
+            assert compare.isomorphic(exported[name], graph), name
+    else:
+        exported = rdflib.Graph().parse(data=buffer.getvalue(), format=rdflib_format)
+        union = rdflib.Graph()
+        for graph in stored.values():
+            union += graph
+        assert len(exported) == len(union) and compare.isomorphic(exported, union)
+
+
+# ---- writing: unchanged, replaced, failed, removed ----------------------------------------------------------
+@pytest.fixture
+def fresh(tmp_path, hebei_path):
+    store = BudgetStore(tmp_path / "store")
+    store.ingest(hebei_path)
+    return store
+
+
+def test_reingest_unchanged_changes_nothing(fresh, hebei_path):
+    before = quads(fresh)
+    result = fresh.ingest(hebei_path)
+    assert result.status == "unchanged" and quads(fresh) == before
+
+
+def test_changed_document_replaces_its_graph(fresh, tmp_path, hebei_text):
+    changed = tmp_path / "v2" / "hebei_qinhuangdao_etdz_zhengfawei_2021_unit.txt"
+    changed.parent.mkdir()
+    changed.write_text(hebei_text.replace("收入为1099.98万元", "收入为1100.00万元"), encoding="utf-8")
+    assert fresh.ingest(changed).status == "replaced"
+    amounts = [s["a"].value for s in fresh.query(f"SELECT ?a WHERE {{ <{DOC}/figure/income_total> bkg:amount ?a }}")]
+    assert [D(a) for a in amounts] == [D("1100.00")]
+    assert fresh.stats()["documents"] == 1
+
+
+def test_failed_document_leaves_the_store_exactly_as_it_was(fresh, tmp_path, hebei_text):
+    before = quads(fresh)
+    broken = tmp_path / "bad" / "hebei_qinhuangdao_etdz_zhengfawei_2021_unit.txt"
+    broken.parent.mkdir()
+    broken.write_text(hebei_text[:20000] + "\n产出指标\t数量指标\t截断", encoding="utf-8")
+    with pytest.raises(DocumentError):
+        fresh.ingest(broken)
+    assert quads(fresh) == before
+
+
+def test_failure_while_building_the_graph_leaves_the_store_unchanged(fresh, tmp_path, hebei_text, monkeypatch):
+    before = quads(fresh)
+    changed = tmp_path / "v3" / "hebei_qinhuangdao_etdz_zhengfawei_2021_unit.txt"
+    changed.parent.mkdir()
+    changed.write_text(hebei_text.replace("1099.98", "1099.99"), encoding="utf-8")
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("simulated crash in the middle of building the graph")
+
+    monkeypatch.setattr("budgetkg.graph.store.document_graph", explode)
+    with pytest.raises(RuntimeError):
+        fresh.ingest(changed)
+    assert quads(fresh) == before
+
+
+def test_invalid_update_is_rejected_whole(fresh):
+    before = quads(fresh)
+    with pytest.raises(Exception):
+        fresh.replace_graph(DOC, "<http://a> <http://b> <http://c> .\nthis is not n-triples")
+    assert quads(fresh) == before
+
+
+def test_same_unit_and_basis_from_two_documents_are_one_node(fresh, tmp_path, hebei_text):
+    second = tmp_path / "hebei_qinhuangdao_etdz_zhengfawei_2022_unit.txt"
+    second.write_text(hebei_text.replace("2021", "2022"), encoding="utf-8")
+    assert fresh.ingest(second).status == "added"
+    stats = fresh.stats()
+    assert (stats["documents"], stats["units"], stats["bases"], stats["projects"]) == (2, 1, 20, 50)
+    found = rows(fresh, "projects_by_basis", basis="冀综治办〔2017〕6号")
+    assert sorted(r["year"] for r in found) == ["2021", "2022"]
+
+
+def test_remove(fresh):
+    with pytest.raises(KeyError):
+        fresh.remove("nothing-like-this")
+    assert fresh.remove("hebei_qinhuangdao_etdz_zhengfawei_2021_unit") == DOC
+    assert fresh.stats()["documents"] == 0 and len(fresh) == 0
+
+
+def test_configurable_base(tmp_path, hebei_path):
+    store = BudgetStore(tmp_path / "s", base="http://example.org/kg")
+    store.ingest(hebei_path)
+    assert store.document_iri("x.txt") == "http://example.org/kg/document/x"
+    assert bool(store.query("ASK { <http://example.org/kg/unit/中共秦皇岛经济技术开发区工委政法委员会> a org:Organization }"))
+
+
+def test_iri_slugs():
+    iris = rdf_module.IRIs("http://e.org/")
+    assert str(iris.basis("冀综治办-2017-6")) == "http://e.org/basis/冀综治办-2017-6"
+    assert str(iris("unit", "a b/c")) == "http://e.org/unit/a-b-c"
+
+
+# ---- the command line ---------------------------------------------------------------------------------------
+def test_cli_ingest_batch_goes_on_after_a_bad_document(tmp_path, hebei_path, capsys):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(hebei_path, folder)
+    (folder / "broken.txt").write_bytes(b"\x00\x01binary")
+    (folder / "empty.txt").write_text("")
+    store = tmp_path / "store"
+    assert main(["ingest", str(folder), "--store", str(store), "--quiet"]) == 1
+    captured = capsys.readouterr()
+    assert "1 added, 0 replaced, 0 unchanged, 2 failed" in captured.out
+    assert "broken.txt:1: binary data" in captured.err and "empty.txt: the file is empty" in captured.err
+    assert main(["ingest", str(folder / hebei_path.name), "--store", str(store), "--quiet"]) == 0
+    assert "0 added, 0 replaced, 1 unchanged, 0 failed" in capsys.readouterr().out
+
+    assert main(["stats", "--store", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert "documents: 1" in out and "indicators: 156" in out
+
+    assert main(["sparql", "--named", "projects_by_basis", "--param", "basis=冀财行[2013]80 号",
+                 "--store", str(store), "--format", "csv"]) == 0
+    csv = capsys.readouterr().out
+    assert "冀财行〔2013〕80号" in csv and "法律援助工作经费" in csv
+
+    assert main(["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s a bkg:Project }", "--store", str(store),
+                 "--format", "json"]) == 0
+    assert '"value":"25"' in capsys.readouterr().out.replace(" ", "")
+
+    assert main(["sparql", "SELECT * WHERE { ?s ?p }", "--store", str(store)]) == 2
+    assert "not valid SPARQL" in capsys.readouterr().err
+
+    out_file = tmp_path / "all.nq"
+    assert main(["export", "--store", str(store), "--format", "nq", "-o", str(out_file)]) == 0
+    assert out_file.stat().st_size > 100_000
+
+    assert main(["remove", "hebei_qinhuangdao_etdz_zhengfawei_2021_unit.txt", "--store", str(store)]) == 0
+    assert main(["remove", "hebei_qinhuangdao_etdz_zhengfawei_2021_unit.txt", "--store", str(store)]) == 1
+    assert "no document" in capsys.readouterr().err
