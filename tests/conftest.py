@@ -23,3 +23,25 @@ def hebei():
     from budgetkg.graph.parse import parse_document
 
     return parse_document(HEBEI)
+
+
+@pytest.fixture(scope="session")
+def model():
+    """The embedding model, loaded once for the whole test session."""
+    from budgetkg.embed.service import LazyModel
+
+    lazy = LazyModel()
+    lazy()
+    return lazy
+
+
+@pytest.fixture(scope="session")
+def searcher(model):
+    """A searcher over an in-memory store and index holding the text documents of data/."""
+    from budgetkg.embed.service import open_searcher
+    from budgetkg.graph.store import BudgetStore
+
+    store = BudgetStore(None)
+    for path in sorted(DATA.glob("*.txt")):
+        store.ingest(path)
+    return open_searcher(store, model)

