@@ -131,5 +131,5 @@ def load_model(spec: str | None = None, num_threads: int | None = None) -> Embed
         model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
     except Exception as err:
         raise ModelError(f"cannot load the model folder {spec}: {err}") from None
-    dim = model.get_sentence_embedding_dimension()
+    dim = model.get_embedding_dimension()
     return Embedder(name=model_name(spec), dim=int(dim), model=model)

@@ -228,3 +228,36 @@ def test_a_folder_that_is_no_model_is_a_clear_error(tmp_path):
 
     with pytest.raises(ModelError, match="not a sentence-transformers model folder"):
         load_model(str(tmp_path))
+
+
+def test_another_model_folder_loads_offline_with_its_own_prompts(tmp_path, hebei_path):
+    """A sentence-transformers folder other than the default: built here (a tiny static model,
+    character vocabulary), saved, then loaded by path with no hub access."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import StaticEmbedding
+    from tokenizers import Regex, Tokenizer, models, pre_tokenizers
+
+    from budgetkg.embed.model import load_model, model_name
+
+    chars = sorted(set(hebei_path.read_text(encoding="utf-8")) - {"\n", "\t"})
+    vocab = {"[UNK]": 0, **{ch: i + 1 for i, ch in enumerate(chars)}}
+    tokenizer = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = pre_tokenizers.Split(Regex("."), behavior="isolated")
+    static = StaticEmbedding(tokenizer, embedding_dim=32)
+    folder = tmp_path / "tiny-zh"
+    SentenceTransformer(modules=[static], prompts={"query": "查询：", "document": ""}).save(str(folder))
+
+    embedder = load_model(str(folder))
+    assert embedder.name == model_name(str(folder)) and embedder.name.startswith("folder:tiny-zh:")
+    assert embedder.dim == 32 and embedder.model.prompts["query"] == "查询："
+    query, document = embedder.encode_query(["培训天数"])[0], embedder.encode_document(["培训天数"])[0]
+    assert query.shape == (32,) and abs(float(query @ query) - 1) < 1e-5
+    assert float(query @ document) < 0.9999  # the query prompt changed the input
+
+    store = BudgetStore(tmp_path / "store")
+    store.ingest(hebei_path)
+    index = WordingIndex(tmp_path / "store" / "index", embedder.name, lambda: embedder)
+    assert index.sync(store).embedded == index.text_count() > 100
+    index.close()
+    with pytest.raises(IndexError_, match="refuses to mix models"):
+        open_index(store.path, LazyModel())  # the default model over the tiny model's vectors
