@@ -17,10 +17,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The main job: ingest every document in data/ into the default store (./store) and say what it holds.
+# The main job: ingest every document in data/ into the default store (./store), then serve it
+# on http://127.0.0.1:8000/ (SPARQL endpoint and query page at /sparql, JSON API under /api).
 run: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/budgetkg ingest data/ --store store
 	$(BIN)/budgetkg stats --store store
+	HF_HUB_OFFLINE=1 $(BIN)/budgetkg serve --store store --host 127.0.0.1 --port 8000
 
 # Nothing may download model weights: the tests run offline.
 test: $(STAMP)

