@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-import numpy as np
-
 from .index import WordingIndex
 
 MAX_QUERY_CHARS = 500
@@ -199,7 +197,3 @@ def _hit(item: dict[str, Any]) -> dict[str, Any]:
 def _some(values: list[Any], limit: int = 12) -> str:
     shown = ", ".join(str(v) for v in values[:limit])
     return shown + (f", … ({len(values)} in all)" if len(values) > limit else "") if values else "none"
-
-
-def cosine(a: np.ndarray, b: np.ndarray) -> float:
-    return float(a @ b)

@@ -47,8 +47,8 @@ class NamedQuery:
 
         def literal(match: re.Match[str]) -> str:
             value = str(params[match[1]]).strip()
-            if match[1] in self.spellings:
-                return " ".join(json.dumps(v, ensure_ascii=False) for v in self.spellings[match[1]](value))
+            if match[1] in self.spellings:  # Chinese labels: exact @zh terms, so that indexes are used
+                return " ".join(json.dumps(v, ensure_ascii=False) + "@zh" for v in self.spellings[match[1]](value))
             return json.dumps(value, ensure_ascii=False)
 
         return re.sub(r"\$(\w+)", literal, self.sparql)
@@ -70,9 +70,8 @@ _register(NamedQuery(
     spellings={"basis": basis_spellings},
     sparql="""SELECT DISTINCT ?basis ?canonical ?kind ?unitName ?year ?project ?projectName ?cost (COUNT(DISTINCT ?indicator) AS ?indicators) ?document
 WHERE {
-  VALUES ?wanted { $basis }
+  VALUES ?label { $basis }
   { ?basis skos:prefLabel ?label } UNION { ?basis skos:altLabel ?label } UNION { ?basis eli:title ?label }
-  FILTER(STR(?label) = ?wanted)
   ?basis skos:prefLabel ?canonical ; bkg:basisKind ?kind .
   ?indicator bkg:legalBasis ?basis ; bkg:project ?project .
   ?project rdfs:label ?projectName ; bkg:fiscalYear ?year ; dcterms:publisher ?unit ; dcterms:isPartOf ?document .
@@ -103,11 +102,12 @@ _register(NamedQuery(
     title="某单位各年度的预算数（万元） / a unit's budget figures by year (万元)",
     params=("unit",),
     example={"unit": "中共秦皇岛经济技术开发区工委政法委员会"},
+    spellings={"unit": lambda name: [name]},
     sparql="""SELECT ?unitName ?year ?figure ?figureLabel ?amount ?document ?line
 WHERE {
-  ?unit skos:prefLabel ?unitName .
+  VALUES ?name { $unit }
   { ?unit skos:prefLabel ?name } UNION { ?unit skos:altLabel ?name }
-  FILTER(STR(?name) = $unit)
+  ?unit skos:prefLabel ?unitName .
   ?observation a bkg:BudgetFigure ; obeu-dimension:organization ?unit ; bkg:fiscalYear ?year ;
                bkg:figure ?figure ; bkg:amount ?amount ; prov:wasDerivedFrom ?document .
   OPTIONAL { ?observation bkg:sourceLine ?line }

@@ -8,6 +8,7 @@ numbering and missing parts parse too. What is missing is listed in ``warnings``
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -36,7 +37,7 @@ from .records import (
     UnitIndicator,
     Value,
 )
-from .textfile import Line, clean, fold, paragraphs, read_lines, squeeze, table_blocks
+from .textfile import clean, paragraphs, read_lines, squeeze, table_blocks
 
 _CN_NUM = "一二三四五六七八九十"
 _AMT = r"(-?\d[\d,，]*(?:\.\d+)?)万元"
@@ -597,9 +598,7 @@ class _TextParser:
 
     def _project(self, index: int, title_match: re.Match[str], stop: int) -> Project:
         title_line = self.lines[index]
-        title = clean(title_line.text)
-        title = title[title.find(title_match["title"][:2]):] if title_match["title"][:2] in title else title_match["title"]
-        title = squeeze(title)
+        title = title_match["title"]  # squeezed: PDF-to-text conversions put spaces anywhere
         name = re.sub(r"(?:项目)?绩效目标(?:申报)?表$", "", title)
         columns = {
             "level1": ("一级指标",), "level2": ("二级指标",), "level3": ("三级指标",),
@@ -686,9 +685,7 @@ class _TextParser:
 
 # ---- helpers -----------------------------------------------------------------------------------------
 def _replace(record, **changes):
-    from dataclasses import replace
-
-    return replace(record, **changes)
+    return dataclasses.replace(record, **changes)
 
 
 def _strip_number(text: str) -> str:

@@ -19,7 +19,7 @@ from budgetkg.graph.queries import QUERIES
 from budgetkg.graph.vocab import PREFIXES
 
 from .errors import Problem
-from .negotiation import GRAPHS, RESULTS, NotAcceptable, negotiate, prefers_html
+from .negotiation import GRAPHS, NotAcceptable, negotiate, prefers_html
 from .sparql_pool import QueryPool, QueryRequest
 
 sparql = Blueprint("sparql", __name__)

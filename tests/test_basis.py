@@ -304,7 +304,7 @@ def test_doc_number_variants_normalise(case: tuple) -> None:
           "冀综治办", ZONGZHI, 2017, 6, None))
 @example(("冀司〔2018〕121号《政府购买社区矫正社会服务实施方案》的通知", "冀司〔2018〕121号", "冀司",
           JIAOZHENG, 2018, 121, None))
-@example((f"关于做好综治重点工作经费纳入本级财政预算的通知（冀综治办〔2017〕6号）文件", "冀综治办〔2017〕6号",
+@example(("关于做好综治重点工作经费纳入本级财政预算的通知（冀综治办〔2017〕6号）文件", "冀综治办〔2017〕6号",
           "冀综治办", ZONGZHI, 2017, 6, None))
 def test_cited_doc_numbers_give_one_ref(case: tuple) -> None:
     text, canonical, code, title, year, number, issuer = case
