@@ -1,10 +1,11 @@
-"""Milliseconds per document for the text parser on the real sample (target: well under 50 ms).
+"""Parser speed on the real documents of data/.
 
-Prints the parser's median and p90 over repeated runs, and as a baseline measured in the same
-run the cost of only reading the file and splitting it into lines and cells, so the figure can
-be read as a ratio on a noisy machine.
+Text: milliseconds per document for the Hebei sample (target: well under 50 ms), against the
+cost of only reading the file and splitting it into lines and cells (baseline, same run).
+PDF: seconds per document and pages per second for each PDF (target: a 35-page disclosure in
+under 2 s), against pdfium's bare text extraction of the same pages (baseline, same run).
 
-    .venv/bin/python bench/parse.py [--repeat N] [FILE]
+    .venv/bin/python bench/parse.py [--repeat N] [--pdf-repeat N]
 """
 
 from __future__ import annotations
@@ -34,12 +35,32 @@ def baseline(path: Path) -> None:
     [line.split("\t") for line in text.split("\n")]
 
 
+def pdf_baseline(path: Path) -> None:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    for page in document:
+        page.get_textpage().get_text_range()
+    document.close()
+
+
+def bench_pdfs(repeat: int) -> None:
+    print("\nPDF (median of runs):")
+    print(f"{'file':<40} {'pages':>5} {'parse s':>8} {'pages/s':>8} {'pdfium text s':>14} {'ratio':>6}")
+    for path in sorted((SAMPLE.parent).glob("*.pdf")):
+        doc = parse_document(path)
+        parse_s = statistics.median(_time(lambda: parse_document(path), repeat)) / 1000
+        base_s = statistics.median(_time(lambda: pdf_baseline(path), repeat)) / 1000
+        print(f"{path.name:<40} {doc.source.pages:>5} {parse_s:>8.2f} {doc.source.pages / parse_s:>8.1f} "
+              f"{base_s:>14.3f} {parse_s / base_s:>5.0f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", nargs="?", default=str(SAMPLE))
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--pdf-repeat", type=int, default=3)
     args = parser.parse_args()
-    path = Path(args.file)
+    path = SAMPLE
     doc = parse_document(path)
     parse_ms = _time(lambda: parse_document(path), args.repeat)
     base_ms = _time(lambda: baseline(path), args.repeat)
@@ -51,6 +72,7 @@ def main() -> None:
           f"{'met' if median < 50 else 'NOT met'})")
     print(f"baseline: read + split into cells, median {base:.3f} ms")
     print(f"ratio:    parse / baseline = {median / base:.0f}x")
+    bench_pdfs(args.pdf_repeat)
 
 
 if __name__ == "__main__":

@@ -108,8 +108,8 @@ def main() -> None:
         replica = Path(tmp) / "replica" / "store"
         store = BudgetStore(replica)
         store.ensure_ontology()
-        for iri, nt in replicas(args.docs):
-            store.replace_graph(iri, nt)
+        for iri, own, shared in replicas(args.docs):
+            store.replace_graph(iri, own, shared)
         store.flush()
         del store
         measure(replica, f"real data replicated to {args.docs} documents", args.requests, args.clients)

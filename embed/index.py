@@ -58,18 +58,20 @@ WHERE {
     ?project rdfs:label ?projectName ; bkg:projectNumber ?projectNo ; dcterms:publisher ?unit ; bkg:fiscalYear ?year .
     OPTIONAL { ?indicator dcterms:description ?description }
     OPTIONAL { ?indicator rdfs:label ?level3 }
-    OPTIONAL { ?indicator bkg:level1/skos:prefLabel ?level1 }
-    OPTIONAL { ?indicator bkg:level2/skos:prefLabel ?level2 }
+    OPTIONAL { ?indicator bkg:level1 ?class1 }
+    OPTIONAL { ?indicator bkg:level2 ?class2 }
     OPTIONAL { ?indicator bkg:value/bkg:rawValue ?raw }
     OPTIONAL { ?indicator bkg:sourceLine ?line }
     OPTIONAL { ?indicator bkg:sourcePage ?page }
-    ?unit skos:prefLabel ?unitName .
   }
+  ?unit skos:prefLabel ?unitName .
+  OPTIONAL { ?class1 skos:prefLabel ?level1 }
+  OPTIONAL { ?class2 skos:prefLabel ?level2 }
 }"""
 BASES_QUERY = """
 SELECT ?indicator ?basis ?canonical ?kind WHERE {
-  GRAPH <%(doc)s> { ?indicator a bkg:Indicator ; bkg:legalBasis ?basis .
-                    ?basis skos:prefLabel ?canonical ; bkg:basisKind ?kind }
+  GRAPH <%(doc)s> { ?indicator a bkg:Indicator ; bkg:legalBasis ?basis . }
+  ?basis skos:prefLabel ?canonical ; bkg:basisKind ?kind .
 }"""
 
 
@@ -157,6 +159,8 @@ class WordingIndex:
 
     def _index_document(self, store, iri: str, sha: str) -> int:
         rows = _rows(store.query(INDICATORS_QUERY % {"doc": iri}))
+        for row in rows:  # layouts without 绩效指标描述 (the Shanghai 填报表): the 三级指标 is the wording
+            row.setdefault("description", row.get("level3"))
         bases = _rows(store.query(BASES_QUERY % {"doc": iri}))
         texts = {row[key] for row in rows for key in ("description", "level3") if row.get(key)}
         embedded = self._ensure_texts(texts)

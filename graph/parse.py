@@ -9,22 +9,27 @@ from typing import Any
 import simplejson
 
 from .citations import attach_bases
+from .pdfparser import parse_pdf
 from .records import Document, DocumentError
 from .textparser import parse_text
 
-#: File name endings each format is read from.
+#: File name endings of the documents a folder is searched for.
 TEXT_SUFFIXES = (".txt", ".text", ".tsv")
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES + (".pdf",)
 
 
 def parse_document(path: str | Path) -> Document:
-    """Read one disclosure (text now; PDF comes with its own parser) into a Document."""
+    """Read one disclosure (text, or a published PDF) into a Document."""
     path = Path(path)
     if path.is_dir():
         raise DocumentError(str(path), "is a folder, not a document")
-    with open(path, "rb") as handle:
-        head = handle.read(5)
-    if head.startswith(b"%PDF"):
-        raise DocumentError(str(path), "PDF disclosures are not supported yet (text form only)")
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(5)
+    except OSError as err:
+        raise DocumentError(str(path), f"cannot read the file: {err.strerror or err}") from None
+    if head.startswith(b"%PDF") or path.suffix.lower() == ".pdf":
+        return attach_bases(parse_pdf(path))
     return attach_bases(parse_text(path))
 
 

@@ -87,10 +87,11 @@ _register(NamedQuery(
     title="所有法律依据及引用次数与涉及金额 / every legal basis with how often it is cited and the money involved",
     sparql="""SELECT ?basis ?canonical ?kind (COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?unit) AS ?units) (SUM(?cost) AS ?amount)
 WHERE {
-  ?basis skos:prefLabel ?canonical ; bkg:basisKind ?kind .
+  # DISTINCT: a basis cited by several documents is described in each document's graph
+  { SELECT DISTINCT ?basis ?canonical ?kind WHERE { ?basis skos:prefLabel ?canonical ; bkg:basisKind ?kind } }
   OPTIONAL {
-    ?project bkg:legalBasis ?basis ; dcterms:publisher ?unit .
-    OPTIONAL { ?project bkg:cost ?cost }
+    SELECT DISTINCT ?basis ?project ?unit ?cost WHERE {
+      ?project bkg:legalBasis ?basis ; dcterms:publisher ?unit . OPTIONAL { ?project bkg:cost ?cost } }
   }
 }
 GROUP BY ?basis ?canonical ?kind
@@ -103,7 +104,7 @@ _register(NamedQuery(
     params=("unit",),
     example={"unit": "中共秦皇岛经济技术开发区工委政法委员会"},
     spellings={"unit": lambda name: [name]},
-    sparql="""SELECT ?unitName ?year ?figure ?figureLabel ?amount ?document ?line
+    sparql="""SELECT DISTINCT ?unitName ?year ?figure ?figureLabel ?amount ?document ?line ?page
 WHERE {
   VALUES ?name { $unit }
   { ?unit skos:prefLabel ?name } UNION { ?unit skos:altLabel ?name }
@@ -111,6 +112,7 @@ WHERE {
   ?observation a bkg:BudgetFigure ; obeu-dimension:organization ?unit ; bkg:fiscalYear ?year ;
                bkg:figure ?figure ; bkg:amount ?amount ; prov:wasDerivedFrom ?document .
   OPTIONAL { ?observation bkg:sourceLine ?line }
+  OPTIONAL { ?observation bkg:sourcePage ?page }
   OPTIONAL { ?figure rdfs:label ?figureLabel FILTER(LANG(?figureLabel) = "zh") }
 }
 ORDER BY ?year ?figure""",
@@ -121,15 +123,16 @@ _register(NamedQuery(
     title="某一指标表述在哪些单位、项目中使用 / where an indicator wording is used",
     params=("text",),
     example={"text": "满意群众占总人数的比重"},
-    sparql="""SELECT ?description ?level1Label ?level2Label ?level3 ?raw ?unitName ?year ?project ?projectName ?indicator
+    sparql="""SELECT DISTINCT ?description ?level1Label ?level2Label ?level3 ?raw ?unitName ?year ?project ?projectName ?indicator
 WHERE {
-  ?indicator a bkg:Indicator ; dcterms:description ?description ; bkg:project ?project ;
-             bkg:value/bkg:rawValue ?raw .
-  FILTER(CONTAINS(STR(?description), $text))
+  # the text filter first, on descriptions alone: the joins then touch only the matches
+  { SELECT ?indicator ?description WHERE {
+      ?indicator dcterms:description ?description . FILTER(CONTAINS(STR(?description), $text)) } }
+  ?indicator a bkg:Indicator ; bkg:project ?project ; bkg:value/bkg:rawValue ?raw .
+  ?project rdfs:label ?projectName ; bkg:fiscalYear ?year ; dcterms:publisher/skos:prefLabel ?unitName .
   OPTIONAL { ?indicator rdfs:label ?level3 }
   OPTIONAL { ?indicator bkg:level1/skos:prefLabel ?level1Label }
   OPTIONAL { ?indicator bkg:level2/skos:prefLabel ?level2Label }
-  ?project rdfs:label ?projectName ; bkg:fiscalYear ?year ; dcterms:publisher/skos:prefLabel ?unitName .
 }
 ORDER BY ?unitName ?year ?project ?indicator""",
 ))

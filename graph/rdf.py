@@ -121,6 +121,7 @@ class _Builder:
         self.document()
         self.unit()
         self.figures()
+        self.functional_spending()
         bases = self.legal_bases()
         self.projects(bases)
         self.unit_performance()
@@ -201,8 +202,10 @@ class _Builder:
         self.add(dataset, QB.structure, BKG.budgetStructure)
         self.add(dataset, RDFS.label, _text(f"{d.unit.name} {d.year}年预算数"))
         self.add(self.doc_iri, BKG.dataset, dataset)
+        pdf = d.source.format == "pdf"  # summary.lines holds pages for a PDF, lines for text
         for key, concept in SUMMARY_FIGURES.items():
-            self.observation(key, concept, getattr(s, key), d.year, s.lines.get(key))
+            where = s.lines.get(key)
+            self.observation(key, concept, getattr(s, key), d.year, None if pdf else where, where if pdf else None)
         if s.change is not None:
             for key, concept in CHANGE_FIGURES.items():
                 self.observation(f"change_{key}", concept, getattr(s.change, key), d.year, s.change.line, s.change.page)
@@ -215,6 +218,49 @@ class _Builder:
         if d.assets is not None:
             year = int(d.assets.as_of[:4]) if d.assets.as_of else d.year  # the value at that date
             self.observation("assets_total", BKG.AssetsTotal, d.assets.total, year, d.assets.line, d.assets.page)
+        procurement = d.procurement_summary
+        if procurement is not None:
+            year = procurement.year or d.year
+            for key, concept in (("goods", BKG.ProcurementGoods), ("works", BKG.ProcurementWorks),
+                                 ("services", BKG.ProcurementServices)):
+                self.observation(f"procurement_{key}", concept, getattr(procurement, key), year, None, procurement.page)
+        performance = d.performance_summary
+        if performance is not None:
+            self.observation("performance_funds", BKG.PerformanceFunds, performance.amount,
+                             performance.year or d.year, None, performance.page)
+            if performance.projects is not None:
+                self.add(self.doc_iri, BKG.projectCount, Literal(performance.projects))
+
+    def functional_spending(self) -> None:
+        """The 一般公共预算支出功能分类 table: each 科目 as a concept of the national classification
+        (类 3 digits / 款 5 / 项 7, SKOS), and the unit's spending on it as budget figures."""
+        table = next((t for t in self.doc.tables if "功能分类" in t.title and "一般公共预算" in t.title), None)
+        if table is None:
+            return
+        stem = PurePath(self.doc.source.file).stem
+        for row in table.rows:
+            if not row.code or not row.code.isdigit() or len(row.code) not in (3, 5, 7):
+                continue
+            concept = self.iri("classification", "function", row.code)
+            self.add(concept, RDF.type, SKOS.Concept)
+            self.add(concept, RDF.type, BKG.FunctionalClass)
+            self.add(concept, SKOS.notation, Literal(row.code))
+            self.add(concept, SKOS.prefLabel, _text(row.name))
+            self.add(concept, SKOS.inScheme, BKG.functionalClassification)
+            if len(row.code) == 3:
+                self.add(concept, SKOS.topConceptOf, BKG.functionalClassification)
+            else:
+                self.add(concept, SKOS.broader, self.iri("classification", "function", row.code[:-2]))
+            for column, kind in (("合计", "total"), ("基本支出", "basic"), ("项目支出", "project")):
+                amount = row.amounts.get(column)
+                if amount is None:
+                    continue
+                node = self.iri("document", stem, "figure", f"function_{row.code}_{kind}")
+                self.observation(f"function_{row.code}_{kind}", BKG.FunctionalExpenditure, amount, self.doc.year,
+                                 None, row.page)
+                self.add(node, OBEU_DIMENSION.functionalClassification, concept)
+                self.add(node, BKG.functionalClass, concept)
+                self.add(node, BKG.spendingKind, Literal(kind))
 
     def legal_bases(self) -> dict[str, URIRef]:
         """Each linked basis once; returns canonical → IRI for the indicators to point at."""
@@ -292,6 +338,8 @@ class _Builder:
             self.add(p, DCTERMS.publisher, self.unit_iri)
             self.add(p, BKG.fiscalYear, Literal(str(self.doc.year), datatype=XSD.gYear))
             self.add(p, BKG.cost, _decimal(project.cost))
+            if project.header is not None:
+                self.add(p, BKG.projectTotal, _decimal(project.header.total))
             self.provenance(p, project.line, project.page)
             for number, text in enumerate(project.goals, start=1):
                 goal = self.iri("document", stem, "project", project.no, "goal", number)
@@ -405,5 +453,23 @@ class _Builder:
 
 
 def document_graph(doc: Document, base: str = DEFAULT_BASE, ingested_at: datetime | None = None) -> Graph:
-    """The RDF of one parsed document (its named graph's content)."""
+    """The RDF of one parsed document: its own facts and what it says of shared nodes."""
     return _Builder(doc, IRIs(base), ingested_at).build()
+
+
+def split_shared(graph: Graph, base: str = DEFAULT_BASE) -> tuple[Graph, Graph]:
+    """(the document's own triples, the triples about shared nodes).
+
+    Units, legal bases and classification concepts are shared by every document that mentions
+    them; their descriptions go to one shared graph, so that a query over the union of all
+    graphs meets each of them once, however many documents cite them.
+    """
+    own_prefix = IRIs(base).base + "document/"
+    own, shared = Graph(), Graph()
+    for prefix, namespace in graph.namespaces():
+        own.bind(prefix, namespace)
+        shared.bind(prefix, namespace)
+    for triple in graph:
+        subject = triple[0]
+        (own if not isinstance(subject, URIRef) or str(subject).startswith(own_prefix) else shared).add(triple)
+    return own, shared

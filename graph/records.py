@@ -128,6 +128,8 @@ class Summary:
     change: Change | None = None
     #: Where each figure was read: key -> line (text) or page (PDF).
     lines: Mapping[str, int] = field(default_factory=dict)
+    #: How each figure was printed (PDF): key -> (text as printed, its unit).
+    printed: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,7 @@ class Project:
     line: int | None = None
     page: int | None = None
     goals_line: int | None = None
+    header: ProjectHeader | None = None
 
 
 @dataclass(frozen=True)
@@ -274,3 +277,97 @@ class Document:
     checks: tuple[Check, ...]
     warnings: tuple[str, ...]
     legal_bases: tuple[Mapping[str, Any], ...] = ()
+    tables: tuple[BudgetTable, ...] = ()
+    procurement_summary: ProcurementSummary | None = None
+    asset_summary: AssetSummary | None = None
+    performance_summary: PerformanceSummary | None = None
+
+
+# ---- records of the PDF disclosures (Shanghai layouts) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a budget table: 科目编码 (national classification, e.g. 2040601), name, and
+    the amounts by column, in 万元; ``printed`` keeps each amount as printed (in the table's unit)."""
+
+    code: str | None
+    name: str | None
+    amounts: Mapping[str, Decimal]
+    page: int | None = None
+    side: str | None = None  # "收入" / "支出" for the two-sided 收支总表
+    printed: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BudgetTable:
+    """One of the nine 预算表 (its rows may span pages; an empty table keeps its title)."""
+
+    no: int
+    title: str
+    unit: str  # the printed money unit: 元 or 万元
+    columns: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+    page: int | None = None
+    note: str | None = None  # 注：… printed under the table
+
+
+@dataclass(frozen=True)
+class ProcurementSummary:
+    """The 政府采购 sentence: total and its 货物/工程/服务 split, in 万元."""
+
+    year: int | None
+    total: Decimal | None
+    goods: Decimal | None
+    works: Decimal | None
+    services: Decimal | None
+    sme_reserved: Decimal | None = None  # 面向中小企业预留
+    small_micro_reserved: Decimal | None = None  # 预留给小型和微型企业
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class AssetSummary:
+    """The 国有资产 sentence: counts and values at a date, and planned purchases."""
+
+    as_of: str | None  # ISO date
+    vehicles: int | None
+    vehicle_kinds: Mapping[str, int]
+    counts: Mapping[str, Decimal]  # other counted things (name -> number), e.g. 设备 台（套）
+    values: Mapping[str, Decimal]  # 万元 amounts, e.g. 流动资产
+    planned_year: int | None = None
+    planned_vehicles: int | None = None
+    planned_vehicle_kinds: Mapping[str, int] = field(default_factory=dict)
+    text: str | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class PerformanceSummary:
+    """编报绩效目标的项目共N个，涉及项目预算资金X万元."""
+
+    units: int | None
+    year: int | None
+    projects: int | None
+    amount: Decimal | None
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class ProjectHeader:
+    """The header block of a 财政项目支出绩效目标填报表; money in 万元, printed in ``printed`` (元)."""
+
+    name: str
+    nature: str | None = None  # 项目性质
+    category: str | None = None  # 项目类别
+    department: str | None = None  # 主管部门
+    implementer: str | None = None  # 实施单位
+    start: str | None = None
+    end: str | None = None
+    total: Decimal | None = None  # 项目资金总额
+    annual: Decimal | None = None  # 年度资金申请总额
+    fiscal: Decimal | None = None  # 当年财政拨款
+    carried_over: Decimal | None = None  # 上年结转资金
+    other: Decimal | None = None  # 其他资金
+    unit: str = "元"
+    printed: Mapping[str, str] = field(default_factory=dict)

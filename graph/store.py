@@ -17,7 +17,7 @@ from typing import BinaryIO, Iterator
 import pyoxigraph as ox
 
 from .parse import parse_document
-from .rdf import IRIs, document_graph
+from .rdf import IRIs, document_graph, split_shared
 from .records import DocumentError
 from budgetkg.ontology import ONTOLOGY as ONTOLOGY_FILE
 
@@ -103,13 +103,22 @@ class BudgetStore:
             return IngestResult(path.name, iri, "unchanged", 0)
         document = parse_document(path)
         graph = document_graph(document, self.iris.base, datetime.now(timezone.utc))
-        triples = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-        self.replace_graph(iri, triples)
+        own, shared = split_shared(graph, self.iris.base)
+        self.replace_graph(iri, _ntriples(own), _ntriples(shared))
         return IngestResult(path.name, iri, "replaced" if previous else "added", len(graph))
 
-    def replace_graph(self, iri: str, ntriples: str) -> None:
-        """Atomically drop the named graph and insert the given N-Triples into it."""
-        update = f"DROP SILENT GRAPH <{iri}> ;\nINSERT DATA {{ GRAPH <{iri}> {{\n{ntriples}\n}} }}"
+    @property
+    def shared_graph(self) -> str:
+        """The named graph of the nodes documents share (units, legal bases, classifications)."""
+        return self.iris.base + "graph/shared"
+
+    def replace_graph(self, iri: str, ntriples: str, shared: str = "") -> None:
+        """Atomically drop the named graph and insert the given N-Triples into it (and add the
+        ``shared`` triples to the shared graph, where a triple stated twice is kept once)."""
+        update = f"DROP SILENT GRAPH <{iri}> ;\nINSERT DATA {{ GRAPH <{iri}> {{\n{ntriples}\n}}"
+        if shared.strip():
+            update += f"\nGRAPH <{self.shared_graph}> {{\n{shared}\n}}"
+        update += " }"
         try:
             self.store.update(update)
         except (OSError, SyntaxError, ValueError) as err:
@@ -149,18 +158,26 @@ class BudgetStore:
         iri = self.resolve_document(name)
         if iri is None:
             raise KeyError(name)
-        self.store.update(f"DROP GRAPH <{iri}>")
+        # the shared graph keeps what other documents also say; with no document left, it goes too
+        self.store.update(
+            f"DROP GRAPH <{iri}> ; DELETE {{ GRAPH <{self.shared_graph}> {{ ?s ?p ?o }} }} "
+            f"WHERE {{ GRAPH <{self.shared_graph}> {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?d a bkg:BudgetDocument }} }} }}",
+            prefixes=PREFIXES,
+        )
         return iri
 
     def documents(self) -> list[dict[str, object]]:
+        """Every stored document: IRI, file, sha256, unit, year, kind, format (no full scan)."""
         query = """
-        SELECT ?doc ?file ?sha ?unit ?year ?kind ?format (COUNT(*) AS ?triples) WHERE {
+        SELECT ?doc ?file ?sha ?unit ?year ?kind ?format WHERE {
           GRAPH ?doc { ?doc a bkg:BudgetDocument ; bkg:fileName ?file ; bkg:sha256 ?sha ;
                             bkg:fiscalYear ?year ; bkg:budgetKind ?kind ; bkg:sourceFormat ?format ;
-                            dcterms:publisher/skos:prefLabel ?unit . ?s ?p ?o }
-        } GROUP BY ?doc ?file ?sha ?unit ?year ?kind ?format ORDER BY ?file"""
+                            dcterms:publisher ?publisher }
+          ?publisher skos:prefLabel ?unit .
+        } ORDER BY ?file"""
         return [
-            {key: _python(row[key]) for key in ("doc", "file", "sha", "unit", "year", "kind", "format", "triples")}
+            {key: _python(row[key]) for key in ("doc", "file", "sha", "unit", "year", "kind", "format")}
             for row in self.query(query)
         ]
 
@@ -174,7 +191,7 @@ class BudgetStore:
             "units": count("?d a bkg:BudgetDocument ; dcterms:publisher ?x"),
             "projects": count("?x a bkg:Project"),
             "indicators": count("?x a bkg:Indicator ; bkg:project ?p"),
-            "bases": count("{ ?x a eli:LegalResource } UNION { ?x a bkg:InternalDecision }"),
+            "bases": count("?i bkg:legalBasis ?x"),  # cited by a stored document
             "triples": len(self.store),
         }
 
@@ -204,6 +221,10 @@ class BudgetStore:
 
     def __len__(self) -> int:
         return len(self.store)
+
+
+def _ntriples(graph) -> str:
+    return graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
 
 
 def _literal(text: str) -> str:

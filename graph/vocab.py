@@ -23,6 +23,7 @@ CLASSES = [
     "BudgetDocument", "Project", "PerformanceGoal", "Indicator", "IndicatorValue", "CitationNote",
     "ProcurementItem", "AssetItem", "ConsistencyCheck", "BudgetFigure", "PerformanceArea",
     "NumberedDocument", "Law", "Regulation", "Charter", "InternalDecision", "IndicatorClass",
+    "FunctionalClass",
 ]
 PROPERTIES = [
     # document and provenance
@@ -44,14 +45,19 @@ PROPERTIES = [
     "forProject", "fundingSource", "assetItem", "quantityUnit", "partOfAsset", "asOf",
     # checks
     "check", "passed", "expected", "actual",
+    # the PDF disclosures: 功能分类 spending, 绩效 summary, project header
+    "functionalClass", "spendingKind", "projectCount", "projectTotal",
 ]
-#: Individuals: the budget figures (a SKOS scheme of what each observation measures).
+#: Individuals: the budget figures (a SKOS scheme of what each observation measures), the two
+#: classification schemes (indicators; national 功能分类 of spending) and the Data Cube structure.
 FIGURES = [
     "figures", "IncomeTotal", "FiscalAppropriation", "ExpenditureTotal", "BasicExpenditure",
     "PersonnelExpenditure", "PublicExpenditure", "ProjectExpenditure", "OperatingExpenses",
     "ProcurementTotal", "AssetsTotal", "SangongTotal", "SangongAbroad", "SangongVehicle",
     "SangongVehiclePurchase", "SangongVehicleOperation", "SangongReception", "ChangeTotal",
     "ChangeBasicExpenditure", "ChangeProjectExpenditure", "indicatorClasses", "budgetStructure",
+    "functionalClassification", "FunctionalExpenditure", "ProcurementGoods", "ProcurementWorks",
+    "ProcurementServices", "PerformanceFunds",
 ]
 
 BKG = ClosedNamespace(ONTOLOGY_IRI, CLASSES + PROPERTIES + FIGURES)

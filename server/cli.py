@@ -15,7 +15,7 @@ from typing import Sequence
 
 import simplejson
 
-from budgetkg.graph.parse import TEXT_SUFFIXES, parse_document, to_json
+from budgetkg.graph.parse import DOCUMENT_SUFFIXES, parse_document, to_json
 from budgetkg.graph.records import Document, DocumentError
 
 EXIT_OK, EXIT_DOCUMENT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -63,27 +63,20 @@ def summarise(doc: Document) -> str:
     return "\n".join(lines)
 
 
-def _documents_in(paths: Sequence[str]) -> tuple[list[Path], list[Path]]:
-    """Files named directly, and the supported documents inside named folders; plus skipped ones."""
+def _documents_in(paths: Sequence[str]) -> list[Path]:
+    """Files named directly, and the documents (text or PDF) inside named folders."""
     files: list[Path] = []
-    skipped: list[Path] = []
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if not child.is_file():
-                    continue
-                (files if child.suffix.lower() in TEXT_SUFFIXES else skipped).append(child)
+            files += [c for c in sorted(path.rglob("*")) if c.is_file() and c.suffix.lower() in DOCUMENT_SUFFIXES]
         else:
             files.append(path)
-    return files, skipped
+    return files
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    files, skipped = _documents_in(args.paths)
-    for path in skipped:
-        if path.suffix.lower() == ".pdf":
-            print(f"budgetkg: skipped {path}: PDF disclosures are not parsed yet", file=sys.stderr)
+    files = _documents_in(args.paths)
     if args.json and len(files) != 1:
         print("budgetkg: error: --json takes exactly one document", file=sys.stderr)
         return EXIT_USAGE
@@ -119,10 +112,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     from budgetkg.graph.store import StoreError
 
-    files, skipped = _documents_in(args.paths)
-    for path in skipped:
-        if path.suffix.lower() == ".pdf":
-            print(f"budgetkg: skipped {path}: PDF disclosures are not parsed yet", file=sys.stderr)
+    files = _documents_in(args.paths)
     try:
         store = _open_store(args)
         store.ensure_ontology()
@@ -187,7 +177,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     for key, value in stats.items():
         print(f"{key:>11}: {value}")
     for doc in store.documents():
-        print(f"  {doc['file']}: {doc['unit']} {doc['year']} {doc['kind']} ({doc['triples']} triples)")
+        print(f"  {doc['file']}: {doc['unit']} {doc['year']} {doc['kind']} ({doc['format']})")
     return EXIT_OK
 
 

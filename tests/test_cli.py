@@ -61,11 +61,22 @@ def test_parse_summary(hebei_path, capsys):
     assert "checks: " in out and "0 failed" in out
 
 
-def test_parse_folder_skips_pdfs_for_now(capsys, hebei_path):
+def test_parse_folder_reads_text_and_pdf(capsys, hebei_path):
     assert main(["parse", str(hebei_path.parent)]) == 0
-    captured = capsys.readouterr()
-    assert "2021 单位预算" in captured.out
-    assert "skipped" in captured.err and ".pdf" in captured.err
+    out = capsys.readouterr().out
+    assert "中共秦皇岛经济技术开发区工委政法委员会 — 2021 单位预算" in out
+    assert "上海市普陀区司法局 — 2026 单位预算" in out and "上海市普陀区人民政府万里街道办事处 — 2023 部门预算" in out
+    assert out.count("  source: ") == 9
+
+
+def test_parse_pdf_json_has_pages(capsys, hebei_path):
+    assert main(["parse", str(hebei_path.parent / "sh_putuo_wanli_street_2023_dept.pdf"), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out, parse_float=D)
+    assert doc["source"]["format"] == "pdf" and doc["source"]["pages"] == 35 and doc["source"]["lines"] is None
+    indicator = doc["projects"][0]["indicators"][0]
+    assert indicator["page"] and indicator["line"] is None
+    assert set(indicator) >= {"level1", "level2", "level3", "description", "value", "basis", "line", "page"}
+    assert doc["summary"]["income_total"] is not None and doc["summary"]["lines"]["income_total"] > 1
 
 
 def _bad(tmp_path, name: str, content: bytes) -> Path:

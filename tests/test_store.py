@@ -54,9 +54,13 @@ def test_stats(store):
     assert stats["triples"] == len(store) > 4000
 
 
-def test_one_named_graph_per_document_plus_the_ontology(store):
+def test_one_named_graph_per_document_plus_the_ontology_and_the_shared_nodes(store):
     graphs = {g.value for g in store.store.named_graphs()}
-    assert graphs == {DOC, "https://w3id.org/budgetkg/id/graph/ontology"}
+    assert graphs == {DOC, "https://w3id.org/budgetkg/id/graph/ontology", "https://w3id.org/budgetkg/id/graph/shared"}
+    # units, legal bases and classification concepts live in the shared graph, the rest in the document's
+    shared = {q.subject.value.split("/id/", 1)[1].split("/", 1)[0]
+              for q in store.store.quads_for_pattern(None, None, None, ox.NamedNode(store.shared_graph))}
+    assert shared == {"unit", "basis", "indicator-class"}
     (doc,) = store.documents()
     assert doc["file"] == "hebei_qinhuangdao_etdz_zhengfawei_2021_unit.txt"
     assert (doc["unit"], doc["year"], doc["kind"], doc["format"]) == (
@@ -263,6 +267,13 @@ def test_same_unit_and_basis_from_two_documents_are_one_node(fresh, tmp_path, he
     assert (stats["documents"], stats["units"], stats["bases"], stats["projects"]) == (2, 1, 20, 50)
     found = rows(fresh, "projects_by_basis", basis="冀综治办〔2017〕6号")
     assert sorted(r["year"] for r in found) == ["2021", "2022"]
+    # described by both documents, met once in the union of all graphs
+    unit = "https://w3id.org/budgetkg/id/unit/中共秦皇岛经济技术开发区工委政法委员会"
+    assert len(list(fresh.query(f"SELECT ?name WHERE {{ <{unit}> skos:prefLabel ?name }}"))) == 1
+    assert len(list(fresh.query("SELECT ?l WHERE { ?c skos:prefLabel ?l ; skos:topConceptOf ?s }"))) == 3
+    # removing one document keeps what the other still needs
+    fresh.remove("hebei_qinhuangdao_etdz_zhengfawei_2021_unit")
+    assert [r["year"] for r in rows(fresh, "projects_by_basis", basis="冀综治办〔2017〕6号")] == ["2022"]
 
 
 def test_remove(fresh):
