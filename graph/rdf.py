@@ -176,9 +176,10 @@ class _Builder:
                 self.add(office, ORG.unitOf, u)
                 self.add(u, ORG.hasUnit, office)
 
-    def observation(self, key: str, concept, amount: Decimal | None, year: int, line=None, page=None) -> None:
+    def observation(self, key: str, concept, amount: Decimal | None, year: int, line=None, page=None) -> URIRef | None:
+        """A budget figure as a Data Cube observation; returns its IRI (None when no amount)."""
         if amount is None:
-            return
+            return None
         node = self.iri("document", PurePath(self.doc.source.file).stem, "figure", key)
         dataset = self.iri("document", PurePath(self.doc.source.file).stem, "dataset")
         self.add(node, RDF.type, BKG.BudgetFigure)
@@ -194,6 +195,7 @@ class _Builder:
         self.add(node, BKG.amountUnit, _text("万元"))
         self.add(node, SDMX_ATTRIBUTE.unitMult, Literal(4))
         self.provenance(node, line, page)
+        return node
 
     def figures(self) -> None:
         d, s = self.doc, self.doc.summary
@@ -252,12 +254,10 @@ class _Builder:
             else:
                 self.add(concept, SKOS.broader, self.iri("classification", "function", row.code[:-2]))
             for column, kind in (("合计", "total"), ("基本支出", "basic"), ("项目支出", "project")):
-                amount = row.amounts.get(column)
-                if amount is None:
+                node = self.observation(f"function_{row.code}_{kind}", BKG.FunctionalExpenditure,
+                                        row.amounts.get(column), self.doc.year, None, row.page)
+                if node is None:
                     continue
-                node = self.iri("document", stem, "figure", f"function_{row.code}_{kind}")
-                self.observation(f"function_{row.code}_{kind}", BKG.FunctionalExpenditure, amount, self.doc.year,
-                                 None, row.page)
                 self.add(node, OBEU_DIMENSION.functionalClassification, concept)
                 self.add(node, BKG.functionalClass, concept)
                 self.add(node, BKG.spendingKind, Literal(kind))

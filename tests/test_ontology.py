@@ -1,5 +1,6 @@
 """ontology/: the OWL ontology agrees with graph/vocab.py and with what graph/rdf.py writes, and the
-SHACL shapes accept the real Hebei graph and reject broken copies of it."""
+SHACL shapes accept the real graph of every document in data/ (the Hebei text, the Putuo PDFs) and
+reject broken copies of them."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
 from budgetkg.graph import vocab
+from budgetkg.graph.parse import parse_document
 from budgetkg.graph.rdf import IRIs, document_graph
 from budgetkg.graph.records import Basis, Summary
 from budgetkg.graph.vocab import (
@@ -24,6 +26,9 @@ from budgetkg.graph.vocab import (
 )
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+#: Every disclosure in data/: the Hebei text and the eight Shanghai Putuo PDFs.
+DOCUMENTS = sorted(p.name for p in DATA_DIR.iterdir() if p.suffix in (".txt", ".pdf"))
 ONTOLOGY_FILE = ONTOLOGY_DIR / "budgetkg.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 ONTOLOGY_IRI = URIRef("https://w3id.org/budgetkg/ontology")
@@ -59,6 +64,33 @@ def shapes() -> Graph:
 def hebei_graph(hebei) -> Graph:
     """The real graph of the Hebei disclosure, built once (tests mutate copies only)."""
     return document_graph(hebei, ingested_at=INGESTED_AT)
+
+
+@pytest.fixture(scope="module")
+def document_graphs() -> dict[str, Graph]:
+    """The graph of every document in data/, each parsed once (a PDF takes about a second)."""
+    return {name: document_graph(parse_document(DATA_DIR / name), ingested_at=INGESTED_AT) for name in DOCUMENTS}
+
+
+@pytest.fixture(scope="module")
+def document_reports(document_graphs, shapes) -> dict[str, tuple[bool, Graph, str]]:
+    """Each document's graph validated once."""
+    return {name: validate(graph, shapes) for name, graph in document_graphs.items()}
+
+
+@pytest.fixture(scope="module")
+def all_graphs(document_graphs) -> Graph:
+    """The union of the nine document graphs (what the store's default graph shows)."""
+    union = Graph()
+    for graph in document_graphs.values():
+        union += graph
+    return union
+
+
+@pytest.fixture(scope="module")
+def pdf_graph(document_graphs) -> Graph:
+    """A small real PDF graph (with 功能分类 figures); tests mutate copies only."""
+    return document_graphs["sh_putuo_govoffice_2025_unit.pdf"]
 
 
 def copy(graph: Graph) -> Graph:
@@ -175,8 +207,8 @@ def test_each_term_has_the_right_kind(ontology):
     for name in vocab.PROPERTIES:
         kinds = {OWL.ObjectProperty, OWL.DatatypeProperty} & set(ontology.objects(BKG[name], RDF.type))
         assert len(kinds) == 1, f"{name}: {kinds}"
-    for name in vocab.FIGURES:  # the individuals: two schemes, the Data Cube structure, the figures
-        if name in ("figures", "indicatorClasses"):
+    for name in vocab.FIGURES:  # the individuals: three schemes, the Data Cube structure, the figures
+        if name in ("figures", "indicatorClasses", "functionalClassification"):
             assert (BKG[name], RDF.type, SKOS.ConceptScheme) in ontology, name
         elif name == "budgetStructure":
             assert (BKG[name], RDF.type, QB.DataStructureDefinition) in ontology, name
@@ -208,6 +240,7 @@ def test_budget_structure(ontology, hebei_graph):
                for role in (QB.dimension, QB.measure, QB.attribute)}
     assert by_role[QB.dimension] == {
         URIRef(vocab.OBEU_DIMENSION.organization), URIRef(vocab.OBEU_DIMENSION.fiscalYear), BKG.figure,
+        URIRef(vocab.OBEU_DIMENSION.functionalClassification), BKG.spendingKind,
     }
     assert by_role[QB.measure] == {OBEU_MEASURE.amount}
     assert by_role[QB.attribute] == {URIRef(vocab.OBEU_ATTRIBUTE.currency), URIRef(vocab.SDMX_ATTRIBUTE.unitMult)}
@@ -240,7 +273,12 @@ def test_hebei_graph_uses_only_declared_terms(hebei_graph, ontology):
     assert sorted(bkg_terms(hebei_graph) - declared(ontology)) == []
 
 
-GRAPHS = ["hebei_graph", "small_graph"]  # the real graph; a cut-down one citing every kind of basis
+def test_every_document_uses_only_declared_terms(all_graphs, ontology):
+    assert sorted(bkg_terms(all_graphs) - declared(ontology)) == []
+
+
+#: the real Hebei graph; a cut-down one citing every kind of basis; the union of all nine documents
+GRAPHS = ["hebei_graph", "small_graph", "all_graphs"]
 
 
 @pytest.mark.parametrize("name", GRAPHS)
@@ -352,12 +390,12 @@ def test_hebei_graph_conforms(hebei_graph, shapes, ontology, with_ontology):
     assert conforms, text
 
 
-def test_every_produced_class_has_a_shape(hebei_graph, shapes):
+def test_every_produced_class_has_a_shape(hebei_graph, all_graphs, shapes):
     targeted = set(shapes.objects(None, SH.targetClass))
-    produced = set(hebei_graph.objects(None, RDF.type))
+    produced = set(hebei_graph.objects(None, RDF.type)) | set(all_graphs.objects(None, RDF.type))
     assert set(BASIS_KINDS.values()) | {BKG.CitationNote, ELI.LegalResource} <= produced
     # prov:Entity and qb:Observation are constrained through bkg:BudgetDocument / bkg:BudgetFigure,
-    # skos:Concept through bkg:IndicatorClass (rdf.py types those nodes with both), and
+    # skos:Concept through bkg:IndicatorClass and bkg:FunctionalClass (rdf.py types those nodes with both), and
     # eli:LegalResource through the four legal basis classes.
     assert sorted(produced - targeted - {PROV.Entity, QB.Observation, SKOS.Concept, ELI.LegalResource}) == []
 
@@ -384,16 +422,13 @@ def test_shapes_mention_only_declared_terms(shapes, ontology):
     assert sorted(bkg_terms(shapes) - declared(ontology)) == []
 
 
-#: Properties the shapes constrain that no text disclosure produces (PDF only).
-PDF_ONLY = {BKG.sourcePage, BKG.pageCount}
-
-
-def test_shape_paths_and_targets_are_used(shapes, hebei_graph, small_graph):
-    """No constraint is vacuous through a misspelt path or a class nothing has."""
-    data = hebei_graph + small_graph
+def test_shape_paths_and_targets_are_used(shapes, hebei_graph, small_graph, all_graphs):
+    """No constraint is vacuous through a misspelt path or a class nothing has (the PDFs bring
+    bkg:sourcePage, bkg:pageCount and the 功能分类 figures)."""
+    data = hebei_graph + small_graph + all_graphs
     used = set(data.predicates())
     for path in set(shapes.objects(None, SH.path)) | set(shapes.objects(None, SH.inversePath)):
-        if isinstance(path, URIRef) and path not in PDF_ONLY:
+        if isinstance(path, URIRef):
             assert path in used, path
     for cls in set(shapes.objects(None, SH.targetClass)):
         assert next(data.subjects(RDF.type, cls), None) is not None, cls
@@ -410,6 +445,134 @@ def test_figure_values_are_the_figures_scheme(shapes, ontology):
                  for s in Collection(shapes, shapes.value(year_shape, SH["or"])) if shapes.value(s, SH["in"])]
     sangong = set(ontology.transitive_subjects(SKOS.broader, BKG.SangongTotal))
     assert exempt == sangong | {BKG.AssetsTotal}
+
+
+# ---- (e2) every document of data/ conforms, and so does the union of their graphs -------------------
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_every_document_conforms(document_reports, name):
+    conforms, _, text = document_reports[name]
+    assert conforms, text
+
+
+def test_every_pdf_document_has_pages_and_functional_spending(document_graphs):
+    pdfs = {name: g for name, g in document_graphs.items() if name.endswith(".pdf")}
+    assert len(pdfs) == 8
+    for name, g in pdfs.items():
+        (document,) = g.subjects(RDF.type, BKG.BudgetDocument)
+        assert g.value(document, BKG.sourceFormat) == Literal("pdf"), name
+        assert g.value(document, BKG.pageCount) is not None and g.value(document, BKG.lineCount) is None, name
+        assert g.value(document, BKG.projectCount) is not None, name
+        figures = set(g.subjects(BKG.figure, BKG.FunctionalExpenditure))
+        assert figures, name
+        for figure in figures:
+            (cls,) = g.objects(figure, BKG.functionalClass)
+            assert g.value(figure, vocab.OBEU_DIMENSION.functionalClassification) == cls
+            assert cls == IRIs()("classification", "function", str(g.value(cls, SKOS.notation)))
+        for cls in g.subjects(RDF.type, BKG.FunctionalClass):
+            code = str(g.value(cls, SKOS.notation))
+            broader = g.value(cls, SKOS.broader)
+            assert (broader is None) == (len(code) == 3), cls
+            if broader is not None:
+                assert g.value(broader, SKOS.notation) == Literal(code[:-2]), cls
+
+
+def test_union_of_all_documents_keeps_shared_nodes_single(document_graphs, all_graphs, shapes):
+    """Units, organisation rows, bases, indicator classes and 功能分类 headings are shared by IRI:
+    in the union they still have one name, one broader concept, one nature, … (the shapes' "exactly
+    one" / "at most one"). Validated on the shared nodes only, which keeps it fast."""
+    seen: dict[URIRef, int] = {}
+    for graph in document_graphs.values():
+        for node in set(graph.subjects()):
+            seen[node] = seen.get(node, 0) + 1
+    shared = sorted(node for node, count in seen.items() if count > 1)
+    assert any((n, RDF.type, BKG.FunctionalClass) in all_graphs for n in shared)
+    assert any((n, RDF.type, BKG.IndicatorClass) in all_graphs for n in shared)
+    conforms, report, text = pyshacl.validate(
+        all_graphs, shacl_graph=shapes, inference="none", allow_warnings=False, focus_nodes=shared,
+    )
+    assert conforms, text
+
+
+def _pdf_four_digit_class(g: Graph):
+    node = next(c for c in sorted(g.subjects(RDF.type, BKG.FunctionalClass))
+                if len(str(g.value(c, SKOS.notation))) == 7)
+    g.set((node, SKOS.notation, Literal(str(g.value(node, SKOS.notation))[:4])))
+    return node, SKOS.notation
+
+
+def _pdf_class_under_the_wrong_heading(g: Graph):
+    node = next(c for c in sorted(g.subjects(RDF.type, BKG.FunctionalClass))
+                if len(str(g.value(c, SKOS.notation))) == 5)
+    code = str(g.value(node, SKOS.notation))
+    other = next(c for c in sorted(g.subjects(SKOS.topConceptOf, BKG.functionalClassification))
+                 if str(g.value(c, SKOS.notation)) != code[:3])
+    g.set((node, SKOS.broader, other))
+    return node, None
+
+
+def _pdf_top_class_with_broader(g: Graph):
+    node = first(g, BKG.FunctionalClass)
+    top = next(c for c in sorted(g.subjects(SKOS.topConceptOf, BKG.functionalClassification)))
+    child = next(g.subjects(SKOS.broader, top))
+    g.add((top, SKOS.broader, child))
+    return {top}, None
+
+
+def _pdf_functional_figure_without_class(g: Graph):
+    node = sorted(g.subjects(BKG.figure, BKG.FunctionalExpenditure))[0]
+    g.remove((node, BKG.functionalClass, None))
+    return node, None
+
+
+def _pdf_functional_figure_of_unknown_kind(g: Graph):
+    node = sorted(g.subjects(BKG.figure, BKG.FunctionalExpenditure))[0]
+    g.set((node, BKG.spendingKind, Literal("other")))
+    return node, BKG.spendingKind
+
+
+def _pdf_other_figure_with_kind(g: Graph):
+    (node,) = g.subjects(BKG.figure, BKG.PerformanceFunds)
+    g.add((node, BKG.spendingKind, Literal("total")))
+    return node, None
+
+
+def _pdf_document_with_line_count(g: Graph):
+    node = first(g, BKG.BudgetDocument)
+    g.add((node, BKG.lineCount, Literal(1234)))
+    return node, None
+
+
+def _pdf_node_with_line(g: Graph):
+    node = sorted(g.subjects(BKG.sourcePage, None))[0]
+    g.set((node, BKG.sourceLine, Literal(12)))
+    return node, None
+
+
+PDF_MUTATIONS: dict[str, Callable[[Graph], tuple[URIRef | set[URIRef], URIRef | None]]] = {
+    "functional-class-four-digits": _pdf_four_digit_class,
+    "functional-class-under-wrong-heading": _pdf_class_under_the_wrong_heading,
+    "functional-top-class-with-broader": _pdf_top_class_with_broader,
+    "functional-figure-without-class": _pdf_functional_figure_without_class,
+    "functional-figure-of-unknown-kind": _pdf_functional_figure_of_unknown_kind,
+    "other-figure-with-spending-kind": _pdf_other_figure_with_kind,
+    "pdf-document-with-line-count": _pdf_document_with_line_count,
+    "pdf-node-with-source-line": _pdf_node_with_line,
+}
+
+
+@pytest.mark.parametrize("mutate", PDF_MUTATIONS.values(), ids=PDF_MUTATIONS.keys())
+def test_shapes_reject_a_broken_pdf_copy(pdf_graph, shapes, mutate):
+    broken = copy(pdf_graph)
+    focus, path = mutate(broken)
+    conforms, report, text = validate(broken, shapes)
+    assert not conforms
+    found = results(report)
+    assert {r["focus"] for r in found} == (focus if isinstance(focus, set) else {focus}), text
+    if path is not None:
+        assert path in {r["path"] for r in found}, text
+    assert_english_messages(found, text)
 
 
 # ---- (f) the shapes reject broken graphs -------------------------------------------------------------
