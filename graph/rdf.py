@@ -239,7 +239,6 @@ class _Builder:
         table = next((t for t in self.doc.tables if "功能分类" in t.title and "一般公共预算" in t.title), None)
         if table is None:
             return
-        stem = PurePath(self.doc.source.file).stem
         for row in table.rows:
             if not row.code or not row.code.isdigit() or len(row.code) not in (3, 5, 7):
                 continue

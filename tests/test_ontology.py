@@ -513,7 +513,6 @@ def _pdf_class_under_the_wrong_heading(g: Graph):
 
 
 def _pdf_top_class_with_broader(g: Graph):
-    node = first(g, BKG.FunctionalClass)
     top = next(c for c in sorted(g.subjects(SKOS.topConceptOf, BKG.functionalClassification)))
     child = next(g.subjects(SKOS.broader, top))
     g.add((top, SKOS.broader, child))
