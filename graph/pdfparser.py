@@ -32,6 +32,7 @@ from .records import (
     DocumentError,
     Indicator,
     Item,
+    OrgRow,
     PerformanceSummary,
     ProcurementSummary,
     Project,
@@ -209,7 +210,7 @@ class _PdfParser:
         document = Document(
             source=self.source, unit=unit, year=year, kind=kind,
             title=re.sub(r"\s+", "", self.texts[self.cover_page - 1].splitlines()[0]) if self.texts[self.cover_page - 1] else None,
-            organization=(), duties=duties, sub_offices=sub_offices, summary=summary,
+            organization=self._member_units(), duties=duties, sub_offices=sub_offices, summary=summary,
             procurement=(), assets=None, overall_goal=None, performance_areas=(), measures=(),
             projects=projects, glossary=(), other_matters=None, checks=(), warnings=(),
             tables=tables, procurement_summary=procurement, asset_summary=assets,
@@ -376,6 +377,30 @@ class _PdfParser:
                 body = self._cut_trailing_heading(body)
                 items.append(Item(no=no, text=body, page=self.page_at(start)))
         return tuple(items)
+
+    def _member_units(self) -> tuple[OrgRow, ...]:
+        """The units a 部门预算 consists of (具体包括：1. …本部 2. …), with whether each has a
+        budget of its own."""
+        intro = self.search(r"部门预算是包括.{0,80}?具体包括[^:：]{0,20}[:：]")
+        if not intro:
+            return ()
+        stated = re.search(r"下属\s*(\d+)\s*家", intro.group(0))
+        count = 1 + int(stated[1]) if stated else None  # 本部 and the units under it
+        rest = self.prose[intro.end(): intro.end() + 3000]
+        rows = []
+        for no, start, stop in self._numbered(rest, 0):
+            if no != len(rows) + 1 or (count is not None and no > count):
+                break
+            body = re.sub(r"\s+", "", rest[start:stop]).rstrip("。；;")
+            name = re.split(r"名词解释|[，,。；]", body, maxsplit=1)[0]
+            name = re.sub(r"^下属(?:事业|预算)?单位", "", name)
+            name = re.sub(r"不单列预算.*$|并入本部.*$", "", name)
+            rows.append(OrgRow(
+                name=name, nature=None, level=None, funding=None, page=self.page_at(intro.end() + start),
+                separate_budget=False if re.search(r"不单列预算|并入本部", body) else None,
+                own=bool(re.search(r"本部|本级", name)),
+            ))
+        return tuple(rows)
 
     def _cut_trailing_heading(self, text: str) -> str:
         """Drop a page title (the unit's name before 机构设置) glued to the last item."""

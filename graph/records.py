@@ -61,6 +61,10 @@ class OrgRow:
     funding: str | None  # 经费保障形式: 财政拨款, ...
     line: int | None = None
     page: int | None = None
+    #: For the units a 部门预算 lists: False when the text says it has no budget of its own
+    #: (不单列预算, 并入本部); None when not stated.
+    separate_budget: bool | None = None
+    own: bool = False  # the department's own unit (本部 / 本级)
 
 
 @dataclass(frozen=True)

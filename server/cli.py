@@ -81,9 +81,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
         print("budgetkg: error: --json takes exactly one document", file=sys.stderr)
         return EXIT_USAGE
     status = EXIT_OK
+    parsed = []
     for position, path in enumerate(files):
         try:
             document = parse_document(path)
+            parsed.append(document)
         except DocumentError as err:
             print(f"budgetkg: error: {err}", file=sys.stderr)
             status = EXIT_DOCUMENT_ERROR
@@ -98,6 +100,17 @@ def cmd_parse(args: argparse.Namespace) -> int:
             if position:
                 print()
             print(summarise(document))
+    if len(parsed) > 1:
+        from budgetkg.graph.crosscheck import department_checks
+
+        checks, warnings = department_checks(parsed)
+        if checks or warnings:
+            print(f"\nacross documents: {sum(c.ok for c in checks)} checks passed, {sum(not c.ok for c in checks)} failed")
+            for check in checks:
+                print(f"  {'ok    ' if check.ok else 'FAILED'} {check.name}: {check.detail}: "
+                      f"stated {check.expected}, units give {check.actual}")
+            for warning in warnings:
+                print(f"  {warning}")
     return status
 
 
