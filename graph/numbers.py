@@ -162,3 +162,22 @@ def amount_of_value(value: Value) -> Decimal | None:
     if value.number is None or value.unit not in MONEY_UNITS:
         return None
     return value.number * MONEY_UNITS[value.unit] if value.unit != "万元" else value.number
+
+
+_CN_DIGITS = {ch: i + 1 for i, ch in enumerate("一二三四五六七八九")}
+
+
+def chinese_numeral(text: str) -> int | None:
+    """一 → 1, 十二 → 12, 二十 → 20 (enough for section and list numbers); None otherwise.
+
+    >>> [chinese_numeral(t) for t in ("一", "十", "十二", "二十", "九十九", "百", "")]
+    [1, 10, 12, 20, 99, None, None]
+    """
+    if not text or any(ch not in _CN_DIGITS and ch != "十" for ch in text):
+        return None
+    if "十" not in text:
+        return _CN_DIGITS.get(text) if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if "十" in ones or len(tens) > 1 or len(ones) > 1:
+        return None
+    return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)

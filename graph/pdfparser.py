@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import checks as checks_mod
-from .numbers import parse_amount, parse_value
+from .numbers import chinese_numeral, parse_amount, parse_value
 from .records import (
     AssetSummary,
     Basis,
@@ -64,16 +64,6 @@ _TABLES = [
     (9, re.compile(r"“三公”经费和机关运行经费预算表$")),
 ]
 _PROJECT_TABLE = "财政项目支出绩效目标填报表"
-
-
-def _cn_number(text: str) -> int | None:
-    digits = {ch: i + 1 for i, ch in enumerate(_CN[:9])}
-    if not text or any(ch not in digits and ch != "十" for ch in text):
-        return None
-    if "十" not in text:
-        return digits.get(text) if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
 
 
 def _to_cn(n: int) -> str:
@@ -413,7 +403,7 @@ class _PdfParser:
         match = self.search(rf"设(\d+|[{_CN}]+)个内设机构[，,]?(?:包括|分别是|分别为|为)?[:：]")
         if not match:
             return None
-        count = int(match[1]) if match[1].isdigit() else _cn_number(match[1])
+        count = int(match[1]) if match[1].isdigit() else chinese_numeral(match[1])
         rest = self.prose[match.end(): match.end() + 4000]
         if rest.startswith(("（一）", "1")):
             names = []

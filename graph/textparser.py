@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import checks as checks_mod
-from .numbers import amount_of_value, parse_amount, parse_decimal, parse_value
+from .numbers import amount_of_value, chinese_numeral, parse_amount, parse_decimal, parse_value
 from .records import (
     AssetItem,
     Assets,
@@ -49,17 +49,6 @@ _TOP_HEADING = re.compile(rf"^(?P<no>[{_CN_NUM}]+)、(?P<title>.+)$")
 _PROJECT_TITLE = re.compile(r"^(?P<no>\d+)[、.．](?P<title>.*绩效目标(?:申报)?表)$")
 _NUMBERED = re.compile(r"^[-•*]?(?P<no>\d+)[、.．](?P<text>.+)$")
 _PAREN_NUMBERED = re.compile(r"^[(（](?P<no>\d+)[)）](?P<text>.+)$")
-
-
-def _cn_number(text: str) -> int | None:
-    """一 → 1, 十二 → 12, 二十 → 20 (enough for section numbers)."""
-    digits = {ch: i + 1 for i, ch in enumerate(_CN_NUM[:9])}
-    if not text or any(ch not in digits and ch != "十" for ch in text):
-        return None
-    if "十" not in text:
-        return digits.get(text) if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
 
 
 class _TextParser:
@@ -270,7 +259,7 @@ class _TextParser:
         )
         if not match:
             return None
-        count = int(match[1]) if match[1].isdigit() else _cn_number(match[1])
+        count = int(match[1]) if match[1].isdigit() else chinese_numeral(match[1])
         listed = [name for name in re.split(r"[、，,]", match[2]) if name]
         distinct: list[str] = []
         duplicates: list[str] = []
@@ -557,7 +546,7 @@ class _TextParser:
             if heading and not goal:
                 close_area()
                 goals = []
-                area_head = (_cn_number(heading["no"]) or len(areas) + 1, heading["title"], no)
+                area_head = (chinese_numeral(heading["no"]) or len(areas) + 1, heading["title"], no)
             elif goal:
                 goals.append(UnitGoal(no=int(goal[1]), text=clean(goal[2]), indicators=(), line=no))
             elif indicator and goals:
