@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .index import WordingIndex
+from .index import HNSW_THRESHOLD, WordingIndex
 
 MAX_QUERY_CHARS = 500
 MAX_K = 100
@@ -110,7 +110,11 @@ class Searcher:
             candidates.update(self.index.dense(query_vector, pool, allowed))
         lexical: dict[int, float] = {}
         if weight > 0:
-            lexical = dict(self.index.lexical_top(query, pool, allowed))
+            # a full lexical scan finds exact terms the dense search missed; above the size where
+            # FAISS goes approximate it would cost more than the search, so only the dense
+            # candidates are rescored there
+            if self.index.faiss.ntotal <= HNSW_THRESHOLD or weight == 1:
+                lexical = dict(self.index.lexical_top(query, pool, allowed))
             lexical.update(self.index.lexical_scores(query, [i for i in candidates if i not in lexical]))
             for text_id in lexical:
                 if text_id not in candidates:
