@@ -165,6 +165,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--no-random", action="store_true", help="skip the uniform-random worst case")
+    parser.add_argument("--end-to-end-only", action="store_true", help="skip the encode and index-part figures")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -172,13 +173,14 @@ def main() -> None:
 
     model = LazyModel()
     model()
-    bench_encode(model)
+    if not args.end_to_end_only:
+        bench_encode(model)
     texts = corpus_texts()
     global REAL
     REAL = model().encode_document(texts)
     sizes = [int(s) for s in args.sizes.split(",")]
     print("index part (synthetic unit vectors, 384-d, top 10):")
-    for n in sizes:
+    for n in sizes if not args.end_to_end_only else []:
         for kind in ("realistic", "random"):
             if kind == "random" and (n > 100_000 or args.no_random):
                 continue  # the worst case is shown at the smaller sizes
