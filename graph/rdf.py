@@ -112,6 +112,10 @@ class _Builder:
         if obj is not None:
             self.graph.add((subject, predicate, obj))
 
+    def own(self, *segments: Any) -> URIRef:
+        """An IRI under this document's own IRI (project, indicator, figure, row …)."""
+        return self.iri("document", PurePath(self.doc.source.file).stem, *segments)
+
     def provenance(self, node, line: int | None, page: int | None) -> None:
         self.add(node, PROV.wasDerivedFrom, self.doc_iri)
         self.add(node, BKG.sourceLine, Literal(line) if line else None)
@@ -180,8 +184,8 @@ class _Builder:
         """A budget figure as a Data Cube observation; returns its IRI (None when no amount)."""
         if amount is None:
             return None
-        node = self.iri("document", PurePath(self.doc.source.file).stem, "figure", key)
-        dataset = self.iri("document", PurePath(self.doc.source.file).stem, "dataset")
+        node = self.own("figure", key)
+        dataset = self.own("dataset")
         self.add(node, RDF.type, BKG.BudgetFigure)
         self.add(node, RDF.type, QB.Observation)
         self.add(node, QB.dataSet, dataset)
@@ -199,7 +203,7 @@ class _Builder:
 
     def figures(self) -> None:
         d, s = self.doc, self.doc.summary
-        dataset = self.iri("document", PurePath(d.source.file).stem, "dataset")
+        dataset = self.own("dataset")
         self.add(dataset, RDF.type, QB.DataSet)
         self.add(dataset, QB.structure, BKG.budgetStructure)
         self.add(dataset, RDFS.label, _text(f"{d.unit.name} {d.year}年预算数"))
@@ -326,9 +330,8 @@ class _Builder:
             self.add(n, BKG.operator, Literal(note["op"]) if note.get("op") else None)
 
     def projects(self, bases: Mapping[str, URIRef]) -> None:
-        stem = PurePath(self.doc.source.file).stem
         for project in self.doc.projects:
-            p = self.iri("document", stem, "project", project.no)
+            p = self.own("project", project.no)
             self.add(p, RDF.type, BKG.Project)
             self.add(p, BKG.projectNumber, Literal(project.no))
             self.add(p, RDFS.label, _text(project.name))
@@ -341,7 +344,7 @@ class _Builder:
                 self.add(p, BKG.projectTotal, _decimal(project.header.total))
             self.provenance(p, project.line, project.page)
             for number, text in enumerate(project.goals, start=1):
-                goal = self.iri("document", stem, "project", project.no, "goal", number)
+                goal = self.own("project", project.no, "goal", number)
                 self.add(p, BKG.goal, goal)
                 self.add(goal, RDF.type, BKG.PerformanceGoal)
                 self.add(goal, BKG.goalNumber, Literal(number))
@@ -349,7 +352,7 @@ class _Builder:
                 self.provenance(goal, project.goals_line, project.page)
             cited: set[URIRef] = set()
             for row, indicator in enumerate(project.indicators, start=1):
-                i = self.iri("document", stem, "project", project.no, "indicator", row)
+                i = self.own("project", project.no, "indicator", row)
                 self.add(p, BKG.indicator, i)
                 self.add(i, RDF.type, BKG.Indicator)
                 self.add(i, BKG.project, p)
@@ -372,23 +375,22 @@ class _Builder:
                 self.add(p, BKG.legalBasis, node)
 
     def unit_performance(self) -> None:
-        stem = PurePath(self.doc.source.file).stem
         for area in self.doc.performance_areas:
-            a = self.iri("document", stem, "area", area.no)
+            a = self.own("area", area.no)
             self.add(self.doc_iri, BKG.performanceArea, a)
             self.add(a, RDF.type, BKG.PerformanceArea)
             self.add(a, BKG.areaNumber, Literal(area.no))
             self.add(a, RDFS.label, _text(area.title))
             self.provenance(a, area.line, area.page)
             for goal in area.goals:
-                g = self.iri("document", stem, "area", area.no, "goal", goal.no)
+                g = self.own("area", area.no, "goal", goal.no)
                 self.add(a, BKG.goal, g)
                 self.add(g, RDF.type, BKG.PerformanceGoal)
                 self.add(g, BKG.goalNumber, Literal(goal.no))
                 self.add(g, RDFS.label, _text(goal.text))
                 self.provenance(g, goal.line, goal.page)
                 for row, indicator in enumerate(goal.indicators, start=1):
-                    i = self.iri("document", stem, "area", area.no, "goal", goal.no, "indicator", row)
+                    i = self.own("area", area.no, "goal", goal.no, "indicator", row)
                     self.add(g, BKG.indicator, i)
                     self.add(i, RDF.type, BKG.Indicator)
                     self.add(i, BKG.rowNumber, Literal(row))
@@ -397,16 +399,15 @@ class _Builder:
                     self.provenance(i, indicator.line, indicator.page)
 
     def procurement(self) -> None:
-        stem = PurePath(self.doc.source.file).stem
         by_name = {p.name: p for p in self.doc.projects}
         for row, item in enumerate(self.doc.procurement, start=1):
-            node = self.iri("document", stem, "procurement", row)
+            node = self.own("procurement", row)
             self.add(self.doc_iri, BKG.procurementItem, node)
             self.add(node, RDF.type, BKG.ProcurementItem)
             self.add(node, RDFS.label, _text(item.item))
             self.add(node, BKG.projectName, _text(item.project))
             if item.project in by_name:
-                self.add(node, BKG.forProject, self.iri("document", stem, "project", by_name[item.project].no))
+                self.add(node, BKG.forProject, self.own("project", by_name[item.project].no))
             self.add(node, BKG.catalogCode, Literal(item.catalog_code) if item.catalog_code else None)
             self.add(node, BKG.measureUnit, _text(item.measure_unit))
             self.add(node, BKG.quantity, _decimal(item.quantity))
@@ -421,10 +422,9 @@ class _Builder:
         assets = self.doc.assets
         if assets is None:
             return
-        stem = PurePath(self.doc.source.file).stem
         names: dict[str, URIRef] = {}
         for row, item in enumerate(assets.items, start=1):
-            node = self.iri("document", stem, "asset", row)
+            node = self.own("asset", row)
             names.setdefault(item.name, node)
             self.add(self.doc_iri, BKG.assetItem, node)
             self.add(node, RDF.type, BKG.AssetItem)
@@ -438,9 +438,8 @@ class _Builder:
             self.provenance(node, item.line, item.page)
 
     def checks(self) -> None:
-        stem = PurePath(self.doc.source.file).stem
         for row, check in enumerate(self.doc.checks, start=1):
-            node = self.iri("document", stem, "check", row)
+            node = self.own("check", row)
             self.add(self.doc_iri, BKG.check, node)
             self.add(node, RDF.type, BKG.ConsistencyCheck)
             self.add(node, RDFS.label, Literal(check.name))
