@@ -63,6 +63,7 @@ class BudgetStore:
     def __init__(self, path: str | Path | None, base: str | None = None, read_only: bool = False):
         self.path = None if path is None else Path(path)
         self.iris = IRIs(base or default_base())
+        self._memory_sources: dict[str, bytes] = {}  # the originals of an in-memory store
         try:
             if self.path is None:
                 self.store = ox.Store()
@@ -95,17 +96,61 @@ class BudgetStore:
         path = Path(path)
         iri = self.document_iri(path.name)
         try:
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            data = path.read_bytes()
         except OSError as err:
             raise DocumentError(str(path), f"cannot read the file: {err.strerror or err}") from None
+        sha = hashlib.sha256(data).hexdigest()
         previous = self.stored_sha256(iri)
         if previous == sha:
+            if self.source(path.name) is None:  # a store from before originals were kept
+                self._keep_source(path.name, data)()
             return IngestResult(path.name, iri, "unchanged", 0)
         document = parse_document(path)
         graph = document_graph(document, self.iris.base, datetime.now(timezone.utc))
         own, shared = split_shared(graph, self.iris.base)
-        self.replace_graph(iri, _ntriples(own), _ntriples(shared))
+        commit = self._keep_source(path.name, data)
+        try:
+            self.replace_graph(iri, _ntriples(own), _ntriples(shared))
+        except BaseException:
+            commit(keep=False)
+            raise
+        commit()
         return IngestResult(path.name, iri, "replaced" if previous else "added", len(graph))
+
+    # ---- the original documents, kept so that the app can serve them --------------------------
+    @property
+    def sources_folder(self) -> Path | None:
+        return None if self.path is None else self.path / "sources"
+
+    def _keep_source(self, name: str, data: bytes):
+        """Stage a copy of an original; the returned function moves it into place (or drops it),
+        so that a failed graph write leaves no new file behind."""
+        if self.sources_folder is None:
+            def commit_memory(keep: bool = True) -> None:
+                if keep:
+                    self._memory_sources[name] = data
+            return commit_memory
+        self.sources_folder.mkdir(exist_ok=True)
+        staged = self.sources_folder / f".{name}.tmp"
+        staged.write_bytes(data)
+
+        def commit_file(keep: bool = True) -> None:
+            if keep:
+                os.replace(staged, self.sources_folder / name)
+            else:
+                staged.unlink(missing_ok=True)
+        return commit_file
+
+    def source(self, name: str) -> bytes | None:
+        """The original bytes of a stored document, by its file name (None if not kept)."""
+        if "/" in name or "\\" in name or name.startswith(".") or not name:
+            return None
+        if self.sources_folder is None:
+            return self._memory_sources.get(name)
+        try:
+            return (self.sources_folder / name).read_bytes()
+        except OSError:
+            return None
 
     @property
     def shared_graph(self) -> str:
@@ -158,6 +203,7 @@ class BudgetStore:
         iri = self.resolve_document(name)
         if iri is None:
             raise KeyError(name)
+        files = [row["file"].value for row in self.query(f"SELECT ?file WHERE {{ GRAPH <{iri}> {{ <{iri}> bkg:fileName ?file }} }}")]
         # the shared graph keeps what other documents also say; with no document left, it goes too
         self.store.update(
             f"DROP GRAPH <{iri}> ; DELETE {{ GRAPH <{self.shared_graph}> {{ ?s ?p ?o }} }} "
@@ -165,6 +211,10 @@ class BudgetStore:
             f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?d a bkg:BudgetDocument }} }} }}",
             prefixes=PREFIXES,
         )
+        for name in files:
+            self._memory_sources.pop(name, None)
+            if self.sources_folder is not None:
+                (self.sources_folder / name).unlink(missing_ok=True)
         return iri
 
     def documents(self) -> list[dict[str, object]]:

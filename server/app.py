@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 from flask import Flask
+from flask.json.provider import JSONProvider
 
 from budgetkg.graph.store import default_base, default_store
 
@@ -58,21 +59,43 @@ class Resources:
         return self._searcher
 
 
+class DecimalJSONProvider(JSONProvider):
+    """JSON through simplejson: amounts (Decimal) stay numbers with their printed digits, and
+    Chinese text is not escaped."""
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        import simplejson
+
+        kwargs.setdefault("ensure_ascii", False)
+        return simplejson.dumps(obj, use_decimal=True, **kwargs)
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        import simplejson
+
+        return simplejson.loads(s, use_decimal=True, **kwargs)
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; ``config`` overrides DEFAULTS (tests pass STORE, a searcher, …)."""
     app = Flask(__name__)
+    app.json = DecimalJSONProvider(app)
     app.config.update(DEFAULTS)
     app.config.update(config or {})
     app.config["STORE"] = app.config["STORE"] or default_store()
     app.config["BASE"] = app.config["BASE"] or default_base()
-    app.json.ensure_ascii = False
     app.extensions["budgetkg"] = Resources(app)
 
     from .api import api
+    from .linked import linked
+    from .ontology import ontology
+    from .pages import pages
     from .sparql import sparql
 
     app.register_blueprint(api)
     app.register_blueprint(sparql)
+    app.register_blueprint(pages)
+    app.register_blueprint(linked)
+    app.register_blueprint(ontology)
     register_error_handlers(app)
     return app
 

@@ -45,3 +45,28 @@ def searcher(model):
     for path in sorted(DATA.glob("*.txt")):
         store.ingest(path)
     return open_searcher(store, model)
+
+
+@pytest.fixture(scope="session")
+def corpus_store():
+    """An in-memory store holding every document of data/ (text and PDF) and the ontology."""
+    from budgetkg.graph.store import BudgetStore
+
+    store = BudgetStore(None)
+    store.ensure_ontology()
+    for path in sorted(DATA.iterdir()):
+        if path.suffix in (".txt", ".pdf"):
+            store.ingest(path)
+    return store
+
+
+@pytest.fixture(scope="session")
+def web_app(corpus_store, model):
+    """The Flask app over the whole corpus, its searcher built once for the session."""
+    from budgetkg.embed.service import open_searcher
+    from budgetkg.server.app import create_app, resources
+
+    app = create_app({"TESTING": True, "STORE": "unused-in-memory"})
+    res = resources(app)
+    res._store, res._searcher = corpus_store, open_searcher(corpus_store, model)
+    return app

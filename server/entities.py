@@ -1,0 +1,175 @@
+"""One dict per page: the pages render it, the JSON API returns it (datasette's "one page, two
+formats"). Each builder reads the request's parameters, asks graph.views, adds links and raises
+Problem (400/404) with a message that says what was wrong."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from flask import current_app, request
+
+from budgetkg.graph import views
+
+from .app import resources
+from .errors import Problem
+from .links import Links, source_url, with_query
+
+MAX_PER_PAGE = 200
+DEFAULT_PER_PAGE = 50
+
+
+def store():
+    return resources(current_app).store
+
+
+def links() -> Links:
+    return Links(store().iris.base)
+
+
+def _int_param(name: str, default: int, low: int, high: int | None = None) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise Problem(400, f"{name} must be a whole number, not {raw!r}", name) from None
+    if value < low or (high is not None and value > high):
+        bounds = f"{low}..{high}" if high is not None else f"≥ {low}"
+        raise Problem(400, f"{name} must be in {bounds}, not {value}", name)
+    return value
+
+
+def paging() -> tuple[int, int]:
+    """(page, per_page) from the request: page ≥ 1, per_page 1..200."""
+    return _int_param("page", 1, 1, 100_000), _int_param("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+
+
+def paginated(fetch: Callable[[int, int], tuple[list[dict], int]], path: str | None = None) -> dict[str, Any]:
+    """A list response: items of the requested page, the total and the next/prev URLs."""
+    page, per_page = paging()
+    items, total = fetch((page - 1) * per_page, per_page)
+    path = path or request.path
+    params = {key: value for key, value in request.args.items() if key not in ("page", "per_page")}
+
+    def url(number: int) -> str:
+        return with_query(path, {**params, "page": number, "per_page": per_page})
+
+    return {
+        "items": links().decorate(items), "page": page, "per_page": per_page, "total": total,
+        "next": url(page + 1) if page * per_page < total else None,
+        "prev": url(page - 1) if page > 1 and total else None,
+    }
+
+
+def _view_call(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except views.ViewError as err:
+        raise Problem(400, err.message, err.param) from None
+    except ValueError as err:  # an id that is no valid IRI
+        raise Problem(404, f"not a valid identifier: {err}") from None
+
+
+def _found(value: dict | None, what: str, ident: str) -> dict:
+    if value is None:
+        raise Problem(404, f"no {what} {ident!r} in the store")
+    return value
+
+
+def _year() -> int | None:
+    raw = request.args.get("year")
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise Problem(400, f"year must be a year like 2021, not {raw!r}", "year") from None
+
+
+# ---- lists ----------------------------------------------------------------------------------------
+def unit_list() -> dict[str, Any]:
+    q = request.args.get("q")
+    return {"q": q, **paginated(lambda offset, limit: views.units(store(), q, offset, limit))}
+
+
+def document_list() -> dict[str, Any]:
+    data = paginated(lambda offset, limit: views.documents(store(), offset, limit))
+    for item in data["items"]:
+        item["source_url"] = source_url(item["file"])
+    return data
+
+
+def project_list() -> dict[str, Any]:
+    args = request.args
+    year = _year()
+    return paginated(lambda offset, limit: _view_call(
+        views.projects, store(), args.get("unit"), year, args.get("basis"), args.get("q"), offset, limit))
+
+
+def basis_list() -> dict[str, Any]:
+    args = request.args
+    data = paginated(lambda offset, limit: _view_call(
+        views.bases, store(), args.get("kind"), args.get("issuer"), args.get("q"), offset, limit))
+    return {"kind": args.get("kind"), "issuer": args.get("issuer"), "q": args.get("q"), **data}
+
+
+# ---- entities ---------------------------------------------------------------------------------------
+def unit_detail(ident: str, iri: str | None = None) -> dict[str, Any]:
+    iri = iri or links().iri("units", ident)
+    data = _found(_view_call(views.unit, store(), iri), "unit", ident)
+    data = links().decorate(data)
+    for document in data["documents"]:
+        document["source_url"] = source_url(document["file"])
+    for row in data["figures"] + data["functional"]:
+        row["document_page"] = links().page(row["document"])
+    data["projects"] = paginated(lambda offset, limit: views.projects(store(), iri, None, None, None, offset, limit))
+    return data
+
+
+def project_detail(ident: str, iri: str | None = None) -> dict[str, Any]:
+    iri = iri or links().iri("projects", ident)
+    data = _found(_view_call(views.project, store(), iri), "project", ident)
+    data["source"]["url"] = source_url(data["source"]["file"])
+    return links().decorate(data)
+
+
+def indicator_detail(ident: str, iri: str | None = None) -> dict[str, Any]:
+    iri = iri or links().iri("indicators", ident)
+    data = _found(_view_call(views.indicator, store(), iri), "indicator", ident)
+    data["source"]["url"] = source_url(data["source"]["file"])
+    data["similar"] = "/api/indicators/" + links().api(iri).removeprefix("/api/indicators/") + "/similar" if links().api(iri) else None
+    return links().decorate(data)
+
+
+def basis_detail(ident: str, iri: str | None = None) -> dict[str, Any]:
+    iri = iri or links().iri("bases", ident)
+    data = _found(_view_call(views.basis, store(), iri), "legal basis", ident)
+    data = links().decorate(data)
+    data["citing"] = paginated(lambda offset, limit: views.basis_citing(store(), iri, offset, limit))
+    return data
+
+
+def basis_lookup() -> dict[str, Any]:
+    text = (request.args.get("text") or request.args.get("q") or "").strip()
+    if not text:
+        raise Problem(400, "give the basis to look up as ?text= (any spelling: 冀综治办（2017）6号, 《禁毒法》, 禁毒法)", "text")
+    if len(text) > 500:
+        raise Problem(413, f"text is {len(text)} characters; a legal basis is at most 500", "text")
+    iri, canonical = views.resolve_basis(store(), text)
+    if iri is None:
+        recognised = f" (recognised as {canonical})" if canonical and canonical != text else ""
+        raise Problem(404, f"no stored document cites a legal basis {text!r}{recognised}", "text")
+    data = basis_detail(iri, iri)
+    data["matched"] = text
+    return data
+
+
+def document_detail(ident: str, iri: str | None = None) -> dict[str, Any]:
+    iri = iri or links().iri("documents", ident)
+    if "://" not in ident and iri is not None and not _view_call(views.exists, store(), iri):
+        resolved = store().resolve_document(ident)  # a file name works too
+        iri = resolved or iri
+    data = _found(_view_call(views.document, store(), iri), "document", ident)
+    data["source_url"] = source_url(data["file"])
+    return links().decorate(data)
