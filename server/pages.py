@@ -178,3 +178,15 @@ def unit_charts(data: dict[str, Any]) -> list[dict[str, Any]]:
         if svgs:
             charts.append({"document": document, "svgs": svgs})
     return charts
+
+
+@pages.get("/openapi.json")
+def openapi():
+    """The OpenAPI document of the JSON API (server/openapi.json, checked against the routes by
+    tests/test_openapi.py)."""
+    from pathlib import Path
+
+    body = (Path(__file__).parent / "openapi.json").read_bytes()
+    response = Response(body, mimetype="application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

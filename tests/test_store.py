@@ -334,3 +334,43 @@ def test_cli_ingest_batch_goes_on_after_a_bad_document(tmp_path, hebei_path, cap
     assert main(["remove", "hebei_qinhuangdao_etdz_zhengfawei_2021_unit.txt", "--store", str(store)]) == 0
     assert main(["remove", "hebei_qinhuangdao_etdz_zhengfawei_2021_unit.txt", "--store", str(store)]) == 1
     assert "no document" in capsys.readouterr().err
+
+
+# ---- the originals, kept for the app to serve --------------------------------------------------------------
+def test_originals_are_kept_replaced_and_removed_with_their_graph(fresh, tmp_path, hebei_path, hebei_text):
+    name = hebei_path.name
+    assert fresh.source(name) == hebei_path.read_bytes()
+    assert sorted(p.name for p in fresh.sources_folder.iterdir()) == [name]
+    changed = tmp_path / "v4" / name
+    changed.parent.mkdir()
+    changed.write_text(hebei_text.replace("1099.98", "1099.97"), encoding="utf-8")
+    fresh.ingest(changed)
+    assert fresh.source(name) == changed.read_bytes()
+    fresh.remove(name)
+    assert fresh.source(name) is None and list(fresh.sources_folder.iterdir()) == []
+
+
+def test_a_failed_write_keeps_the_old_original_and_leaves_no_staged_file(fresh, tmp_path, hebei_path, hebei_text, monkeypatch):
+    changed = tmp_path / "v5" / hebei_path.name
+    changed.parent.mkdir()
+    changed.write_text(hebei_text.replace("1099.98", "1099.96"), encoding="utf-8")
+
+    def refuse(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(fresh, "replace_graph", refuse)
+    with pytest.raises(Exception, match="disk full"):
+        fresh.ingest(changed)
+    assert fresh.source(hebei_path.name) == hebei_path.read_bytes()
+    assert [p.name for p in fresh.sources_folder.iterdir()] == [hebei_path.name]
+
+
+@pytest.mark.parametrize("name", ["../pyproject.toml", ".hidden", "", "a/b.txt", "..\\x.txt"])
+def test_source_names_cannot_leave_the_folder(fresh, name):
+    assert fresh.source(name) is None
+
+
+def test_an_in_memory_store_keeps_originals_in_memory(hebei_path):
+    store = BudgetStore(None)
+    store.ingest(hebei_path)
+    assert store.source(hebei_path.name) == hebei_path.read_bytes() and store.sources_folder is None
