@@ -4,6 +4,14 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The browser tests drive Debian's Chromium (test tools cannot download a browser of their own here)
+# and need CJK fonts for readable screenshots: installed with apt-get when missing (sudo unless root).
+BROWSER := $(VENV)/.browser
+CHROMIUM := /usr/bin/chromium
+CHROMEDRIVER := /usr/bin/chromedriver
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
 .PHONY: run test install clean
 
@@ -15,7 +23,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(BROWSER)
 
 # The main job: ingest every document in data/ into the default store (./store), then serve it
 # on http://127.0.0.1:8000/ (SPARQL endpoint and query page at /sparql, JSON API under /api).
@@ -24,8 +32,18 @@ run: $(STAMP)
 	$(BIN)/budgetkg stats --store store
 	HF_HUB_OFFLINE=1 $(BIN)/budgetkg serve --store store --host 127.0.0.1 --port 8000
 
-# Nothing may download model weights: the tests run offline.
-test: $(STAMP)
+$(BROWSER): | $(STAMP)
+	@if [ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ] && [ -f $(CJK_FONT) ]; then \
+		echo "Chromium, chromedriver and Noto CJK fonts are installed"; \
+	else \
+		$(APT) update -q && \
+		$(APT) install -y -q --no-install-recommends chromium chromium-driver fonts-noto-cjk; \
+	fi
+	touch $@
+
+# Nothing may download model weights: the tests run offline. Browser-test screenshots go to
+# $BUDGETKG_ARTIFACTS (default tests/artifacts/).
+test: $(STAMP) $(BROWSER)
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest
 
 clean:

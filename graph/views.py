@@ -146,7 +146,7 @@ def document(store, iri: str) -> dict[str, Any] | None:
         **ref(iri, r["label"]), "title": r["title"], "file": r["file"], "sha256": r["sha"],
         "unit": ref(r["unit"], r["unitName"]), "year": r["year"], "kind": r["kind"], "format": r["format"],
         "lines": r["lines"], "pages": r["pages"], "overall_goal": r["goal"],
-        "projects": [{**ref(p["p"], p["label"]), "number": p["no"], "cost": p["cost"]} for p in projects],
+        "projects": [{**ref(p["p"], p["label"]), "number": str(p["no"]), "cost": p["cost"]} for p in projects],
         "checks": {
             "passed": sum(1 for c in checks if c["passed"]),
             "failed": sorted(({k: c[k] for k in ("name", "detail", "expected", "actual", "line", "page")}
@@ -254,7 +254,7 @@ def projects(store, unit: str | None = None, year: int | None = None, basis: str
         ?x bkg:projectNumber ?no . ?unit skos:prefLabel ?unitName . ?doc rdfs:label ?docLabel .
         OPTIONAL {{ ?x bkg:cost ?cost }} }} ORDER BY ?unitName DESC(?year) ?doc ?x""" + _page(offset, limit))
     return [{
-        **ref(r["x"], r["label"]), "number": r["no"], "year": r["year"], "cost": r["cost"],
+        **ref(r["x"], r["label"]), "number": str(r["no"]), "year": r["year"], "cost": r["cost"],
         "unit": ref(r["unit"], r["unitName"]), "document": ref(r["doc"], r["docLabel"]),
     } for r in found], total
 
@@ -291,7 +291,7 @@ def _indicators(store, where: str) -> list[dict[str, Any]]:
         "description": r["description"],
         "value": {"raw": r["raw"], "op": r["op"], "number": r["number"], "unit": r["vunit"]},
         "basis_text": r["basisText"], "bases": bases.get(r["i"], []), "notes": notes.get(r["i"], []),
-        "line": r["line"], "page": r["page"],
+        "source": {"line": r["line"], "page": r["page"]},
     } for r in found]
 
 
@@ -312,7 +312,7 @@ def project(store, iri: str) -> dict[str, Any] | None:
         for basis in indicator["bases"]:
             cited.setdefault(basis["iri"], {**basis, "indicators": 0})["indicators"] += 1
     return {
-        **ref(iri, r["label"]), "title": r["title"], "number": r["no"], "year": r["year"], "cost": r["cost"],
+        **ref(iri, r["label"]), "title": r["title"], "number": str(r["no"]), "year": r["year"], "cost": r["cost"],
         "total": r["total"], "unit": ref(r["unit"], r["unitName"]), "document": ref(r["doc"], r["docLabel"]),
         "source": _source(store, iri), "goals": goals, "indicators": indicators,
         "bases": sorted(cited.values(), key=lambda b: (-b["indicators"], b["label"])),
@@ -338,7 +338,7 @@ def indicator(store, iri: str) -> dict[str, Any] | None:
     elif c["g"]:
         siblings = _indicators(store, f"{iri_term(c['g'])} bkg:indicator ?i .")
     return {
-        **item, "source": _source(store, iri), "project": ref(c["p"], c["pLabel"]),
+        **item, "source": {**_source(store, iri), **item["source"]}, "project": ref(c["p"], c["pLabel"]),
         "goal": ref(c["g"], c["gLabel"]), "area": ref(c["a"], c["aLabel"]),
         "unit": ref(c["unit"], c["unitName"]), "year": c["year"], "document": ref(c["doc"], c["docLabel"]),
         "siblings": siblings,

@@ -57,13 +57,18 @@ def search_page(result: dict, k: int, page: int) -> dict:
     params = {key: value for key, value in request.args.items() if key != "page"}
     result["next"] = with_query(request.path, {**params, "page": page + 1}) if more and page < 10 else None
     result["prev"] = with_query(request.path, {**params, "page": page - 1}) if page > 1 else None
+    return link_hits(result)
+
+
+def link_hits(result: dict) -> dict:
+    """Search or similar results with the page of every hit's indicator, project, unit and basis."""
     links = Links(resources(current_app).store.iris.base)
     for group in result["groups"]:
         for hit in group["hits"]:
             hit["indicator_page"] = links.page(hit["indicator"])
             hit["project_page"] = links.page(hit["project"]) if hit.get("project") else None
             hit["unit_page"] = links.page(hit["unit"]) if hit.get("unit") else None
-            hit["bases"] = [links.decorate(b) if isinstance(b, dict) else b for b in hit.get("bases", [])]
+            hit["bases"] = links.decorate(hit.get("bases", []))
     return result
 
 
@@ -77,7 +82,7 @@ def similar(indicator_id: str):
     iri = indicator_id if "://" in indicator_id else base + indicator_id.lstrip("/")
     searcher = _searcher()
     try:
-        return jsonify(searcher.similar(iri, searcher.clean_k(request.args.get("k"))))
+        return jsonify(link_hits(searcher.similar(iri, searcher.clean_k(request.args.get("k")))))
     except SearchError as err:
         raise Problem(err.status, err.message, err.param) from None
 

@@ -131,14 +131,23 @@ def project_detail(ident: str, iri: str | None = None) -> dict[str, Any]:
     iri = iri or links().iri("projects", ident)
     data = _found(_view_call(views.project, store(), iri), "project", ident)
     data["source"]["url"] = source_url(data["source"]["file"])
+    for indicator in data["indicators"]:
+        indicator["source"] = {"file": data["source"]["file"], **indicator["source"], "url": data["source"]["url"]}
+        indicator["year"] = data["year"]
+        indicator["similar"] = _similar_url(indicator["iri"])
     return links().decorate(data)
+
+
+def _similar_url(iri: str) -> str | None:
+    api = links().api(iri)
+    return api + "/similar" if api and api.startswith("/api/indicators/") else None
 
 
 def indicator_detail(ident: str, iri: str | None = None) -> dict[str, Any]:
     iri = iri or links().iri("indicators", ident)
     data = _found(_view_call(views.indicator, store(), iri), "indicator", ident)
     data["source"]["url"] = source_url(data["source"]["file"])
-    data["similar"] = "/api/indicators/" + links().api(iri).removeprefix("/api/indicators/") + "/similar" if links().api(iri) else None
+    data["similar"] = _similar_url(iri)
     return links().decorate(data)
 
 

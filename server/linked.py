@@ -92,10 +92,6 @@ def _similar(iri: str) -> dict[str, Any] | None:
         result = searcher.similar(iri, 8)
     except SearchError:
         return None
-    links = entities.links()
-    for group in result["groups"]:
-        for hit in group["hits"]:
-            hit["indicator_page"] = links.page(hit["indicator"])
-            hit["project_page"] = links.page(hit["project"]) if hit.get("project") else None
-            hit["unit_page"] = links.page(hit["unit"]) if hit.get("unit") else None
-    return result
+    from .api import link_hits
+
+    return link_hits(result)
