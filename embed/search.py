@@ -9,7 +9,9 @@ no hit is lost to filtering. Hits with identical wording are grouped, with their
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .index import HNSW_THRESHOLD, WordingIndex
@@ -34,6 +36,25 @@ class Searcher:
     index: WordingIndex
     embedder_loader: Callable[[], Any]  # returns the loaded Embedder (loaded once, lazily)
     lexical_weight: float = DEFAULT_LEXICAL_WEIGHT
+    #: Recent query vectors: paging through results or changing a filter re-ranks the same query,
+    #: and encoding it is most of a search's time (a few kB per entry).
+    query_cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    query_cache_size: int = 1024
+    _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def query_vector(self, query: str):
+        """The query's embedding, from the cache of recent queries when it is there."""
+        with self._cache_lock:
+            vector = self.query_cache.get(query)
+            if vector is not None:
+                self.query_cache.move_to_end(query)
+                return vector
+        vector = self.embedder_loader().encode_query([query])[0]
+        with self._cache_lock:
+            self.query_cache[query] = vector
+            while len(self.query_cache) > self.query_cache_size:
+                self.query_cache.popitem(last=False)
+        return vector
 
     # ---- validation --------------------------------------------------------------------------
     def clean_query(self, query: str | None) -> str:
@@ -106,7 +127,7 @@ class Searcher:
         candidates: dict[int, float] = {}
         query_vector = None
         if weight < 1:
-            query_vector = self.embedder_loader().encode_query([query])[0]
+            query_vector = self.query_vector(query)
             candidates.update(self.index.dense(query_vector, pool, allowed))
         lexical: dict[int, float] = {}
         if weight > 0:

@@ -261,3 +261,27 @@ def test_another_model_folder_loads_offline_with_its_own_prompts(tmp_path, hebei
     index.close()
     with pytest.raises(IndexError_, match="refuses to mix models"):
         open_index(store.path, LazyModel())  # the default model over the tiny model's vectors
+
+
+def test_repeated_queries_reuse_their_vector(searcher):
+    """Paging or refiltering the same query does not encode it again, and gives the same ranking."""
+    calls = []
+    loader = searcher.embedder_loader
+
+    class Counting:
+        def encode_query(self, texts):
+            calls.append(texts)
+            return loader().encode_query(texts)
+
+    from dataclasses import replace
+
+    counted = replace(searcher, embedder_loader=lambda: Counting(), query_cache=type(searcher.query_cache)(),
+                      query_cache_size=2)
+    first = counted.search("队伍培训的天数", 5)
+    again = counted.search("队伍培训的天数", 5, filters={"level1": "产出指标"})
+    assert len(calls) == 1 and [g["text"] for g in first["groups"]] == [g["text"] for g in searcher.search("队伍培训的天数", 5)["groups"]]
+    assert again["groups"] and all(h["level1"] == "产出指标" for g in again["groups"] for h in g["hits"])
+    counted.search("第二个查询", 3)
+    counted.search("第三个查询", 3)
+    counted.search("队伍培训的天数", 5)  # pushed out of a cache of two: encoded again
+    assert len(calls) == 4 and len(counted.query_cache) == 2
