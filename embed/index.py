@@ -79,6 +79,12 @@ SELECT ?indicator ?basis ?canonical ?kind WHERE {
 }"""
 
 
+PROJECTS_QUERY = """
+SELECT ?project ?name (GROUP_CONCAT(?goal; separator="；") AS ?goals) WHERE {
+  GRAPH <%(doc)s> { ?project a bkg:Project ; rdfs:label ?name . OPTIONAL { ?project bkg:goal/rdfs:label ?goal } }
+} GROUP BY ?project ?name"""
+
+
 class IndexError_(Exception):
     """The index cannot be used as asked (another model built it, it is damaged)."""
 
@@ -107,6 +113,7 @@ class WordingIndex:
         self.lock = threading.RLock()
         self._faiss = None
         self._lexical = None
+        self._wordings = None
         self._live: dict[str, np.ndarray] = {}
         self._selectors: dict[int, tuple[np.ndarray, Any]] = {}
         stored = self.meta("model")
@@ -151,13 +158,44 @@ class WordingIndex:
                 self._live.clear()
                 self._selectors.clear()
                 self._refresh_faiss()
+            self._sync_wordings(store)
         return SyncReport(added=len(missing), removed=len([i for i in stale if i not in wanted]), embedded=embedded)
+
+    @property
+    def wordings(self):
+        """The wording clusters over this index (embed/wording.py)."""
+        if self._wordings is None:
+            from .wording import Wordings
+
+            self._wordings = Wordings(self)
+        return self._wordings
+
+    def _sync_wordings(self, store) -> None:
+        """Re-cluster when the texts in use changed, and keep the graph's copy of the clusters (one
+        named graph, replaced whole) in step with them."""
+        from budgetkg.graph.store import StoreError
+
+        if self.meta("project_texts") != "1":  # an index from before project suggestions: fill them in once
+            for iri in self.documents():
+                self._index_projects(store, iri)
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('project_texts', '1')")
+        self.wordings.ensure()
+        state = self.meta("wording_state")
+        graph = store.iris.base + "graph/wording"
+        if store.query(f'ASK {{ GRAPH <{graph}> {{ <{graph}> bkg:sha256 "{state}" }} }}'):
+            return
+        marker = f'<{graph}> <https://w3id.org/budgetkg/ontology#sha256> "{state}" .'
+        try:
+            store.replace_graph(graph, self.wordings.graph_ntriples(store.iris.base) + "\n" + marker)
+        except (StoreError, OSError):
+            pass  # a read-only store: the graph gets the clusters at the next writable sync
 
     def _remove_document(self, iri: str) -> None:
         with self.db:
             self.db.execute("BEGIN")
             self._delete_items(iri)
             self.db.execute("DELETE FROM documents WHERE iri = ?", (iri,))
+        self.wordings.forget_projects(iri)
 
     def _delete_items(self, iri: str) -> None:
         self.db.execute("DELETE FROM item_bases WHERE indicator IN (SELECT indicator FROM items WHERE document = ?)", (iri,))
@@ -191,7 +229,15 @@ class WordingIndex:
                 [(b["indicator"], b["basis"], b["canonical"], b["kind"]) for b in bases],
             )
             self.db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?)", (iri, sha))
-        return embedded
+        return embedded + self._index_projects(store, iri)
+
+    def _index_projects(self, store, iri: str) -> int:
+        """Keep the embedding of each project's name and goals (for suggestions)."""
+        projects = [(p["project"], p["name"] + ("：" + p["goals"] if p.get("goals") else ""))
+                    for p in _rows(store.query(PROJECTS_QUERY % {"doc": iri}))]
+        if not projects:
+            return 0
+        return self.wordings.store_projects(iri, projects, lambda texts: self._require_embedder().encode_document(texts))
 
     def _text_ids(self, texts: Iterable[str]) -> dict[str, int]:
         texts = list(texts)
@@ -284,8 +330,8 @@ class WordingIndex:
         return ids
 
     def dense(self, query_vector: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        """``allowed`` None searches every text (used to find neighbours of a text)."""
-        """The k nearest texts to the query vector among ``allowed``: exact filter-aware search."""
+        """The k nearest texts to the query vector among ``allowed`` (None: every text, to find the
+        neighbours of a text): exact filter-aware search."""
         import faiss
 
         index = self.faiss

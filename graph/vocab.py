@@ -23,7 +23,7 @@ CLASSES = [
     "BudgetDocument", "Project", "PerformanceGoal", "Indicator", "IndicatorValue", "CitationNote",
     "ProcurementItem", "AssetItem", "ConsistencyCheck", "BudgetFigure", "PerformanceArea",
     "NumberedDocument", "Law", "Regulation", "Charter", "InternalDecision", "IndicatorClass",
-    "FunctionalClass",
+    "FunctionalClass", "Wording",
 ]
 PROPERTIES = [
     # document and provenance
@@ -47,6 +47,8 @@ PROPERTIES = [
     "check", "passed", "expected", "actual",
     # the PDF disclosures: 功能分类 spending, 绩效 summary, project header
     "functionalClass", "spendingKind", "projectCount", "projectTotal",
+    # reusable wording (derived by the wording index)
+    "wording", "useCount",
 ]
 #: Individuals: the budget figures (a SKOS scheme of what each observation measures), the two
 #: classification schemes (indicators; national 功能分类 of spending) and the Data Cube structure.
@@ -57,7 +59,7 @@ FIGURES = [
     "SangongVehiclePurchase", "SangongVehicleOperation", "SangongReception", "ChangeTotal",
     "ChangeBasicExpenditure", "ChangeProjectExpenditure", "indicatorClasses", "budgetStructure",
     "functionalClassification", "FunctionalExpenditure", "ProcurementGoods", "ProcurementWorks",
-    "ProcurementServices", "PerformanceFunds",
+    "ProcurementServices", "PerformanceFunds", "wordings",
 ]
 
 BKG = ClosedNamespace(ONTOLOGY_IRI, CLASSES + PROPERTIES + FIGURES)

@@ -152,3 +152,23 @@ def documents():
 def document(document_id: str):
     """A stored document: its unit, year, projects, checks that fail, warnings, the original."""
     return _json(entities.document_detail(document_id))
+
+
+@api.get("/wording")
+def wording():
+    """Reusable indicator wordings, most reused first; ?q= finds those containing or worded like it."""
+    return _json(entities.wording_list())
+
+
+@api.get("/wording/suggest")
+def wording_suggest():
+    """Indicators to consider for a new project (?name=, ?goals=): the wordings most used by the
+    most similar projects, with their typical categories and target values."""
+    return _json(entities.wording_suggest())
+
+
+@api.get("/wording/<path:key>")
+def wording_detail(key: str):
+    """A wording: variants, how many indicators, projects, units and years use it, its categories,
+    target values and the legal bases cited beside it, and every use (paginated)."""
+    return _json(entities.wording_detail(key))

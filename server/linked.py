@@ -73,6 +73,8 @@ def _page(store, iri: str) -> Response:
         return page("basis.html", entities.basis_detail(iri, iri), api, iri=iri, rdf=rdf)
     if str(BKG.BudgetDocument) in kinds:
         return page("document.html", entities.document_detail(iri, iri), api, iri=iri, rdf=rdf)
+    if str(BKG.Wording) in kinds:
+        return page("wording.html", entities.wording_detail(iri), api, iri=iri, rdf=rdf)
     if str(ORG.Organization) in kinds and views.unit(store, iri) is not None:
         data = entities.unit_detail(iri, iri)
         return page("unit.html", data, api, iri=iri, rdf=rdf, charts=unit_charts(data))

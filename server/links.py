@@ -12,11 +12,13 @@ _API_KINDS = (
     (re.compile(r"^unit/([^/]+)$"), "units"),
     (re.compile(r"^basis/([^/]+)$"), "bases"),
     (re.compile(r"^document/([^/]+)$"), "documents"),
+    (re.compile(r"^wording/([^/]+)$"), "wording"),
     (re.compile(r"^(document/[^/]+/project/[^/]+)$"), "projects"),
     (re.compile(r"^(document/[^/]+/(?:project/[^/]+|area/[^/]+/goal/[^/]+)/indicator/[^/]+)$"), "indicators"),
 )
 #: The path prefix under the base of each kind the API looks up by id.
-KIND_PREFIX = {"units": "unit/", "bases": "basis/", "documents": "document/", "projects": "", "indicators": ""}
+KIND_PREFIX = {"units": "unit/", "bases": "basis/", "documents": "document/", "projects": "", "indicators": "",
+               "wording": "wording/"}
 
 
 class Links:

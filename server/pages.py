@@ -113,6 +113,24 @@ def bases():
                 kinds=BASIS_KINDS, issuers=issuers(entities.store()))
 
 
+@pages.get("/wording")
+def wording():
+    """The most reused wordings, searchable; and indicator suggestions for a new project."""
+    args = request.args
+    suggestion, error = None, None
+    if args.get("name") or args.get("goals"):
+        try:
+            suggestion = entities.wording_suggest()
+        except Problem as err:
+            error = err.detail
+    data = entities.wording_list()
+    api = with_query("/api/wording", {"q": args.get("q")})
+    response = page("wording_list.html", data, api, suggestion=suggestion, error=error, args=args)
+    if error:
+        response.status_code = 400
+    return response
+
+
 @pages.get("/documents")
 def documents():
     return page("documents.html", entities.document_list(), with_query("/api/documents", dict(request.args.items())))

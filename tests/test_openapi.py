@@ -36,7 +36,7 @@ PDF_PROJECT = f"document/{WANLI_2023}/project/1"
 BASIS_KEY = "冀综治办-2017-6"  # 冀综治办〔2017〕6号, cited as 冀综治办（2017）6号
 BASIS_CANONICAL = "冀综治办〔2017〕6号"
 LAW = "中华人民共和国禁毒法"  # cited as 《禁毒法》
-LIST_PATHS = ("/api/projects", "/api/units", "/api/bases", "/api/documents")
+LIST_PATHS = ("/api/projects", "/api/units", "/api/bases", "/api/documents", "/api/wording")
 
 
 # ---- the document ------------------------------------------------------------------------------
@@ -296,6 +296,13 @@ CASES = [
     ("/api/documents/{id}", f"/api/documents/{HEBEI}", 200, None),
     ("/api/documents/{id}", f"/api/documents/{JUSTICE}", 200, None),
     ("/api/documents/{id}", "/api/documents/no_such_document", 404, None),
+    ("/api/wording", "/api/wording?per_page=3", 200, None),
+    ("/api/wording", "/api/wording?q=视频监控", 200, None),
+    ("/api/wording", "/api/wording?q=" + "长" * 600, 413, "q"),
+    ("/api/wording/suggest", "/api/wording/suggest?name=法律援助&goals=为困难群众提供法律援助&k=3", 200, None),
+    ("/api/wording/suggest", "/api/wording/suggest", 400, "name"),
+    ("/api/wording/{key}", "/api/wording/f3bc591fd7?per_page=2", 200, None),
+    ("/api/wording/{key}", "/api/wording/no-such-wording", 404, None),
     ("/openapi.json", "/openapi.json", 200, None),
 ]
 
