@@ -138,6 +138,20 @@ ORDER BY ?unitName ?year ?project ?indicator""",
 ))
 
 _register(NamedQuery(
+    name="reused_wording",
+    title="被最多项目、单位复用的指标表述 / the indicator wordings reused by the most projects and units",
+    sparql="""SELECT ?wording ?text ?uses (COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?unit) AS ?units)
+WHERE {
+  ?wording a bkg:Wording ; skos:prefLabel ?text ; bkg:useCount ?uses .
+  ?indicator bkg:wording ?wording ; bkg:project ?project .
+  ?project dcterms:publisher ?unit .
+}
+GROUP BY ?wording ?text ?uses
+ORDER BY DESC(?projects) DESC(?uses) ?text
+LIMIT 100""",
+))
+
+_register(NamedQuery(
     name="documents",
     title="已入库的预算公开文件 / the documents in the store",
     sparql="""SELECT ?document ?file ?unitName ?year ?kind ?format (COUNT(DISTINCT ?project) AS ?projects)
