@@ -101,16 +101,15 @@ def _decimal(value: Decimal | None) -> Literal | None:
 class _Builder:
     def __init__(self, doc: Document, iris: IRIs, ingested_at: datetime | None):
         self.doc, self.iri = doc, iris
-        self.graph = Graph()
-        for prefix, namespace in PREFIXES.items():
-            self.graph.bind(prefix, namespace)
+        self.triples: dict[tuple, None] = {}  # an ordered set: building a Graph costs 5× more
+        self.classes: dict[tuple[str, ...], URIRef] = {}
         self.doc_iri = iris.document(doc.source.file)
         self.unit_iri = iris.unit(doc.unit.name)
         self.ingested_at = ingested_at or datetime.now(timezone.utc)
 
     def add(self, subject, predicate, obj) -> None:
         if obj is not None:
-            self.graph.add((subject, predicate, obj))
+            self.triples[(subject, predicate, obj)] = None
 
     def own(self, *segments: Any) -> URIRef:
         """An IRI under this document's own IRI (project, indicator, figure, row …)."""
@@ -121,7 +120,7 @@ class _Builder:
         self.add(node, BKG.sourceLine, Literal(line) if line else None)
         self.add(node, BKG.sourcePage, Literal(page) if page else None)
 
-    def build(self) -> Graph:
+    def build(self) -> list[tuple]:
         self.document()
         self.unit()
         self.figures()
@@ -132,7 +131,7 @@ class _Builder:
         self.procurement()
         self.assets()
         self.checks()
-        return self.graph
+        return list(self.triples)
 
     def document(self) -> None:
         d, s, g = self.doc, self.doc.source, self.doc_iri
@@ -294,9 +293,11 @@ class _Builder:
 
     def indicator_class(self, *levels: str | None) -> URIRef | None:
         """The SKOS concept of a 一级/二级/三级 path, with its broader concepts."""
-        path = [level for level in levels if level]
+        path = tuple(level for level in levels if level)
         if not path:
             return None
+        if path in self.classes:  # described once per document
+            return self.classes[path]
         broader = None
         for depth in range(1, len(path) + 1):
             concept = self.iri.indicator_class(*path[:depth])
@@ -309,6 +310,7 @@ class _Builder:
             else:
                 self.add(concept, SKOS.broader, broader)
             broader = concept
+        self.classes[path] = broader
         return broader
 
     def value(self, node, value: Value) -> None:
@@ -450,9 +452,54 @@ class _Builder:
             self.provenance(node, check.line, check.page)
 
 
+def document_triples(doc: Document, base: str = DEFAULT_BASE, ingested_at: datetime | None = None) -> list[tuple]:
+    """The triples (rdflib terms) of one parsed document, each once."""
+    return _Builder(doc, IRIs(base), ingested_at).build()
+
+
 def document_graph(doc: Document, base: str = DEFAULT_BASE, ingested_at: datetime | None = None) -> Graph:
     """The RDF of one parsed document: its own facts and what it says of shared nodes."""
-    return _Builder(doc, IRIs(base), ingested_at).build()
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for triple in document_triples(doc, base, ingested_at):
+        graph.add(triple)
+    return graph
+
+
+def document_ntriples(doc: Document, base: str = DEFAULT_BASE, ingested_at: datetime | None = None) -> tuple[str, str]:
+    """(the document's own triples, the triples about shared nodes) as N-Triples, written
+    directly from the terms (what the store loads; the same graph as ``document_graph``)."""
+    own_prefix = IRIs(base).base + "document/"
+    own, shared = [], []
+    for s, p, o in document_triples(doc, base, ingested_at):
+        line = f"{nt_term(s)} {nt_term(p)} {nt_term(o)} ."
+        (own if not isinstance(s, URIRef) or str(s).startswith(own_prefix) else shared).append(line)
+    return "\n".join(own), "\n".join(shared)
+
+
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_XSD_STRING = str(XSD.string)
+
+
+def nt_term(term) -> str:
+    """One term in N-Triples.
+
+    >>> nt_term(Literal('a "b"', lang="zh"))
+    '"a \\\\"b\\\\""@zh'
+    >>> nt_term(Literal(Decimal("12.50"), datatype=XSD.decimal))
+    '"12.50"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    """
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = f'"{str(term).translate(_NT_ESCAPES)}"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype and str(term.datatype) != _XSD_STRING:
+            return f"{text}^^<{term.datatype}>"
+        return text
+    return term.n3()  # a blank node
 
 
 def split_shared(graph: Graph, base: str = DEFAULT_BASE) -> tuple[Graph, Graph]:

@@ -22,6 +22,9 @@ class DocumentError(Exception):
         where = file + (f":{line}" if line else "") + (f" (page {page})" if page else "")
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):  # survives a trip through a worker process
+        return (DocumentError, (self.file, self.message, self.line, self.page))
+
 
 @dataclass(frozen=True)
 class Value:

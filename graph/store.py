@@ -12,12 +12,12 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePath
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 import pyoxigraph as ox
 
 from .parse import parse_document
-from .rdf import IRIs, document_graph, split_shared
+from .rdf import IRIs, document_ntriples
 from .records import DocumentError
 from budgetkg.ontology import ONTOLOGY as ONTOLOGY_FILE
 
@@ -94,28 +94,135 @@ class BudgetStore:
         Raises DocumentError for a document that cannot be parsed; the store is then unchanged.
         """
         path = Path(path)
+        data = _read(path)
         iri = self.document_iri(path.name)
-        try:
-            data = path.read_bytes()
-        except OSError as err:
-            raise DocumentError(str(path), f"cannot read the file: {err.strerror or err}") from None
         sha = hashlib.sha256(data).hexdigest()
         previous = self.stored_sha256(iri)
         if previous == sha:
             if self.source(path.name) is None:  # a store from before originals were kept
                 self._keep_source(path.name, data)()
             return IngestResult(path.name, iri, "unchanged", 0)
-        document = parse_document(path)
-        graph = document_graph(document, self.iris.base, datetime.now(timezone.utc))
-        own, shared = split_shared(graph, self.iris.base)
-        commit = self._keep_source(path.name, data)
+        return self._write(prepare(path, self.iris.base, data), previous)
+
+    def ingest_many(self, paths: Iterable[str | Path], workers: int = 0, bulk: bool = False
+                    ) -> Iterator[IngestResult | DocumentError]:
+        """Ingest many documents, yielding each one's result (or its DocumentError) in order.
+
+        Unchanged documents are recognised by their sha256 without parsing. ``workers`` processes
+        parse and build the RDF while this one writes. Each document is its own transaction, except
+        with ``bulk`` (for a store being built from nothing, see ``build``), where documents are
+        bulk-loaded in batches: fast, but not transactional.
+        """
+        todo: list[tuple[Path, bytes, str | None]] = []
+        results: dict[int, IngestResult | DocumentError] = {}
+        order: list[Path] = []
+        for path in map(Path, paths):
+            order.append(path)
+            try:
+                data = _read(path)
+            except DocumentError as err:
+                results[len(order) - 1] = err
+                continue
+            iri = self.document_iri(path.name)
+            previous = None if bulk else self.stored_sha256(iri)
+            if previous == hashlib.sha256(data).hexdigest():
+                if self.source(path.name) is None:
+                    self._keep_source(path.name, data)()
+                results[len(order) - 1] = IngestResult(path.name, iri, "unchanged", 0)
+            else:
+                todo.append((path, data, previous))
+        prepared = _prepared(todo, self.iris.base, workers)
+        positions = {id(path): n for n, path in enumerate(order)}
+        batch: list[tuple[int, Prepared]] = []
+        written: set[str] = set()
+        next_out = 0
+
+        def flush_batch() -> None:
+            if batch:
+                self._bulk_write([item for _, item in batch])
+                for position, item in batch:
+                    results[position] = IngestResult(item.path.name, item.iri, "added", item.triples)
+                batch.clear()
+
+        for (path, _, previous), item in zip(todo, prepared):
+            if isinstance(item, DocumentError):
+                results[positions[id(path)]] = item
+            elif bulk and item.iri not in written:
+                written.add(item.iri)
+                batch.append((positions[id(path)], item))
+                if len(batch) >= BULK_BATCH:
+                    flush_batch()
+            else:
+                try:
+                    results[positions[id(path)]] = self._write(item, previous or self.stored_sha256(item.iri))
+                except StoreError as err:
+                    results[positions[id(path)]] = DocumentError(str(path), str(err))
+            while next_out in results:
+                yield results.pop(next_out)
+                next_out += 1
+        flush_batch()
+        while next_out in results:
+            yield results.pop(next_out)
+            next_out += 1
+
+    def _write(self, item: "Prepared", previous: str | None) -> IngestResult:
+        """One document, one transaction: a new one is loaded, a changed one replaced."""
+        commit = self._keep_source(item.path.name, item.data)
         try:
-            self.replace_graph(iri, _ntriples(own), _ntriples(shared))
+            if previous is None:
+                try:
+                    self.store.load(_nquads(item.own, item.iri) + "\n" + _nquads(item.shared, self.shared_graph),
+                                    ox.RdfFormat.N_QUADS)
+                except (OSError, SyntaxError, ValueError) as err:
+                    raise StoreError(f"cannot write the graph {item.iri}: {err}") from None
+            else:
+                self.replace_graph(item.iri, item.own, item.shared)
         except BaseException:
             commit(keep=False)
             raise
         commit()
-        return IngestResult(path.name, iri, "replaced" if previous else "added", len(graph))
+        return IngestResult(item.path.name, item.iri, "replaced" if previous else "added", item.triples)
+
+    def _bulk_write(self, items: list["Prepared"]) -> None:
+        quads = "\n".join(_nquads(i.own, i.iri) + "\n" + _nquads(i.shared, self.shared_graph) for i in items)
+        self.store.bulk_load(quads, ox.RdfFormat.N_QUADS)
+        for item in items:
+            self._keep_source(item.path.name, item.data)()
+
+    @classmethod
+    def build(cls, path: str | Path, paths: Iterable[str | Path], base: str | None = None, workers: int = 0,
+              progress=None) -> list[IngestResult | DocumentError]:
+        """Build a new store at ``path`` from many documents, bulk-loading them: the store is built
+        in ``<path>.building`` and moved into place only when complete, so a crash or a failed
+        load leaves no half-written store. ``path`` must not exist, or be an empty folder."""
+        import gc
+        import shutil
+
+        path = Path(path)
+        if path.exists() and any(path.iterdir()):
+            raise StoreError(f"cannot build a new store at {path}: the folder is not empty")
+        building = path.with_name(path.name + ".building")
+        shutil.rmtree(building, ignore_errors=True)  # what a crashed build left
+        store = cls(building, base=base)
+        try:
+            store.ensure_ontology()
+            results = []
+            for result in store.ingest_many(paths, workers=workers, bulk=True):
+                results.append(result)
+                if progress:
+                    progress(result)
+            store.flush()
+        except BaseException:
+            del store
+            gc.collect()
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        del store
+        gc.collect()  # RocksDB closes when the store object goes
+        if path.exists():
+            path.rmdir()
+        os.replace(building, path)
+        return results
 
     # ---- the original documents, kept so that the app can serve them --------------------------
     @property
@@ -273,8 +380,67 @@ class BudgetStore:
         return len(self.store)
 
 
-def _ntriples(graph) -> str:
-    return graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+#: Documents per bulk load when a store is built from nothing.
+BULK_BATCH = 100
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A parsed document, ready to write: its N-Triples (own and shared) and original bytes."""
+
+    path: Path
+    iri: str
+    data: bytes
+    own: str
+    shared: str
+    triples: int
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise DocumentError(str(path), f"cannot read the file: {err.strerror or err}") from None
+
+
+def prepare(path: Path, base: str, data: bytes | None = None) -> Prepared:
+    """Parse a document and build its RDF (no store needed: runs in worker processes too)."""
+    data = _read(path) if data is None else data
+    document = parse_document(path)
+    own, shared = document_ntriples(document, base, datetime.now(timezone.utc))
+    return Prepared(path, str(IRIs(base).document(path.name)), data, own, shared,
+                    own.count("\n") + shared.count("\n") + 2)
+
+
+def _prepare_in_worker(job: tuple[str, str]) -> Prepared | DocumentError:
+    try:
+        return prepare(Path(job[0]), job[1])
+    except DocumentError as err:
+        return err
+
+
+def _prepared(todo: list[tuple[Path, bytes, str | None]], base: str, workers: int) -> Iterator[Prepared | DocumentError]:
+    """Each document of ``todo`` prepared, in order: in ``workers`` spawned processes when
+    there are enough documents to pay for starting them, else here."""
+    if workers > 1 and len(todo) >= 4 * workers:
+        import multiprocessing
+
+        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+            yield from pool.imap(_prepare_in_worker, [(str(path), base) for path, _, _ in todo], chunksize=4)
+        return
+    for path, data, _ in todo:
+        try:
+            yield prepare(path, base, data)
+        except DocumentError as err:
+            yield err
+
+
+def _nquads(ntriples: str, graph: str) -> str:
+    """N-Triples lines (each ending in " .") put into a named graph."""
+    if not ntriples:
+        return ""
+    suffix = f" <{graph}> ."
+    return "\n".join(line[:-2] + suffix for line in ntriples.split("\n") if line)
 
 
 def _literal(text: str) -> str:

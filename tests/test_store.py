@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from datetime import datetime, timezone
 from decimal import Decimal as D
 
 import pyoxigraph as ox
@@ -18,6 +19,7 @@ from budgetkg.graph.store import EXPORT_FORMATS, BudgetStore
 from budgetkg.server.cli import main
 
 DOC = "https://w3id.org/budgetkg/id/document/hebei_qinhuangdao_etdz_zhengfawei_2021_unit"
+INGESTED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="module")
@@ -246,7 +248,7 @@ def test_failure_while_building_the_graph_leaves_the_store_unchanged(fresh, tmp_
     def explode(*args, **kwargs):
         raise RuntimeError("simulated crash in the middle of building the graph")
 
-    monkeypatch.setattr("budgetkg.graph.store.document_graph", explode)
+    monkeypatch.setattr("budgetkg.graph.store.document_ntriples", explode)
     with pytest.raises(RuntimeError):
         fresh.ingest(changed)
     assert quads(fresh) == before
@@ -374,3 +376,102 @@ def test_an_in_memory_store_keeps_originals_in_memory(hebei_path):
     store = BudgetStore(None)
     store.ingest(hebei_path)
     assert store.source(hebei_path.name) == hebei_path.read_bytes() and store.sources_folder is None
+
+
+def test_the_store_holds_exactly_the_documents_graph(tmp_path):
+    """The N-Triples written straight from the terms (what ingest stores) are the graph
+    document_graph builds, for every document of data/."""
+    from budgetkg.graph.parse import parse_document
+    from budgetkg.graph.rdf import document_graph, document_ntriples
+
+    from conftest import DATA
+
+    for path in sorted(DATA.iterdir()):
+        if path.suffix not in (".txt", ".pdf"):
+            continue
+        document = parse_document(path)
+        own, shared = document_ntriples(document, ingested_at=INGESTED)
+        written = rdflib.Graph().parse(data=own + "\n" + shared, format="nt")
+        assert compare.isomorphic(written, document_graph(document, ingested_at=INGESTED)), path.name
+
+
+# ---- many documents: workers, and building a new store by bulk loading -------------------------------------
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory, hebei_path):
+    """Twelve copies of the sample under other names, and one broken document among them."""
+    folder = tmp_path_factory.mktemp("copies")
+    text = hebei_path.read_text(encoding="utf-8")
+    files = []
+    for n in range(12):
+        path = folder / f"copy_{n:02d}.txt"
+        path.write_text(text, encoding="utf-8")
+        files.append(path)
+    broken = folder / "copy_broken.txt"
+    broken.write_text(text[:20000] + "\n产出指标\t数量指标\t截断", encoding="utf-8")
+    files.insert(5, broken)
+    return files
+
+
+def test_ingest_many_with_workers_reports_each_document_in_order(tmp_path, copies):
+    store = BudgetStore(tmp_path / "store")
+    results = list(store.ingest_many(copies, workers=2))
+    assert [None if isinstance(r, DocumentError) else r.file for r in results] == \
+        [p.name if p.name != "copy_broken.txt" else None for p in copies]
+    assert isinstance(results[5], DocumentError) and "copy_broken.txt" in str(results[5])
+    assert {r.status for r in results if not isinstance(r, DocumentError)} == {"added"}
+    assert store.stats()["documents"] == 12
+    again = list(store.ingest_many(copies, workers=2))
+    assert {r.status for r in again if not isinstance(r, DocumentError)} == {"unchanged"}
+
+
+def test_a_built_store_equals_one_ingested_document_by_document(tmp_path, copies):
+    results = BudgetStore.build(tmp_path / "built", copies, workers=2)
+    assert sum(isinstance(r, DocumentError) for r in results) == 1
+    assert not (tmp_path / "built.building").exists()
+    built = BudgetStore(tmp_path / "built")
+    one_by_one = BudgetStore(None)
+    one_by_one.ensure_ontology()
+    for path in copies:
+        try:
+            one_by_one.ingest(path)
+        except DocumentError:
+            pass
+
+    def triples(store):  # all but the ingest times and the ontology's blank nodes
+        return {(q.subject, q.predicate, q.object, q.graph_name) for q in store
+                if q.predicate.value != "http://www.w3.org/ns/prov#generatedAtTime"
+                and not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+
+    assert triples(built) == triples(one_by_one)
+    assert built.source("copy_03.txt") == copies[3].read_bytes()
+
+
+def test_a_failed_build_leaves_no_store(tmp_path, copies, monkeypatch):
+    def fail(self, items):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(BudgetStore, "_bulk_write", fail)
+    with pytest.raises(OSError):
+        BudgetStore.build(tmp_path / "built", copies)
+    assert not (tmp_path / "built").exists() and not (tmp_path / "built.building").exists()
+
+
+def test_build_refuses_a_store_that_has_data(tmp_path, copies, hebei_path):
+    BudgetStore(tmp_path / "full").ingest(hebei_path)
+    from budgetkg.graph.store import StoreError
+
+    with pytest.raises(StoreError, match="not empty"):
+        BudgetStore.build(tmp_path / "full", copies)
+
+
+def test_cli_builds_a_new_store_in_bulk(tmp_path, hebei_path, capsys):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for n in range(21):
+        (folder / f"copy_{n:02d}.txt").write_bytes(hebei_path.read_bytes())
+    assert main(["ingest", str(folder), "--store", str(tmp_path / "store"), "--quiet", "--workers", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "21 added, 0 replaced, 0 unchanged, 0 failed" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "store"]  # no .building left
+    assert main(["ingest", str(folder), "--store", str(tmp_path / "store"), "--quiet"]) == 0
+    assert "0 added, 0 replaced, 21 unchanged" in capsys.readouterr().out
