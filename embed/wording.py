@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS text_wording (text_id INTEGER PRIMARY KEY, wording TE
 CREATE INDEX IF NOT EXISTS text_wording_key ON text_wording (wording);
 CREATE TABLE IF NOT EXISTS project_texts (project TEXT PRIMARY KEY, document TEXT NOT NULL, text TEXT NOT NULL, vector BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS project_texts_document ON project_texts (document);
+CREATE INDEX IF NOT EXISTS project_texts_text ON project_texts (text);
 """
 
 _DROP = re.compile(r"[\s\u3000]+")
@@ -61,13 +62,14 @@ def wording_key(normalised: str) -> str:
 
 
 def cluster(texts: dict[int, tuple[str, int]], vectors: dict[int, np.ndarray],
-            threshold: float = NEAR_DUPLICATE) -> dict[int, tuple[str, str]]:
+            threshold: float = NEAR_DUPLICATE, neighbours: int = 10) -> dict[int, tuple[str, str]]:
     """text id → (wording key, representative text) for every text.
 
     ``texts`` maps a text id to (text, how many indicators use it). Exact groups (same
-    normalised text) are visited from the most used; each joins the nearest earlier leader at or
-    above ``threshold``, or leads a wording of its own (leaders only: no chaining)."""
-    import faiss
+    normalised text) are visited from the most used; each joins the most similar earlier
+    leader among its ``neighbours`` nearest groups at or above ``threshold``, or leads a wording
+    of its own (leaders only: no chaining). The neighbours come from one batched FAISS search."""
+    from .index import build_faiss
 
     groups: dict[str, list[int]] = {}
     for text_id, (text, _) in texts.items():
@@ -78,24 +80,22 @@ def cluster(texts: dict[int, tuple[str, int]], vectors: dict[int, np.ndarray],
         return (-sum(texts[i][1] for i in ids), len(normalised), normalised)
 
     ordered = sorted(groups.items(), key=weight)
-    leaders: list[tuple[str, str]] = []  # (key, representative)
-    index = None
+    heads = [min(ids, key=lambda i: (-texts[i][1], len(texts[i][0]), texts[i][0])) for _, ids in ordered]
+    with_vector = [n for n, head in enumerate(heads) if vectors.get(head) is not None]
+    found: dict[int, list[tuple[float, int]]] = {}
+    if len(with_vector) > 1:
+        matrix = np.stack([vectors[heads[n]] for n in with_vector]).astype(np.float32)
+        scores, positions = build_faiss(matrix).search(matrix, min(neighbours + 1, len(with_vector)))
+        for row, n in enumerate(with_vector):
+            found[n] = [(float(score), with_vector[p]) for score, p in zip(scores[row], positions[row])
+                        if p >= 0 and score >= threshold and with_vector[p] != n]
+    leader_of: dict[int, tuple[str, str]] = {}  # group number → its wording, for the leaders
     out: dict[int, tuple[str, str]] = {}
-    for normalised, ids in ordered:
-        head = min(ids, key=lambda i: (-texts[i][1], len(texts[i][0]), texts[i][0]))  # most used spelling
-        vector = vectors.get(head)
-        target = None
-        if vector is not None and index is not None and index.ntotal:
-            score, position = index.search(vector.reshape(1, -1).astype(np.float32), 1)
-            if position[0][0] >= 0 and score[0][0] >= threshold:
-                target = leaders[int(position[0][0])]
+    for n, (normalised, ids) in enumerate(ordered):
+        earlier = [(score, other) for score, other in found.get(n, ()) if other < n and other in leader_of]
+        target = leader_of[max(earlier)[1]] if earlier else None
         if target is None:
-            target = (wording_key(normalised), texts[head][0])
-            if vector is not None:
-                if index is None:
-                    index = faiss.IndexFlatIP(len(vector))
-                index.add(vector.reshape(1, -1).astype(np.float32))
-                leaders.append(target)
+            target = leader_of[n] = (wording_key(normalised), texts[heads[n]][0])
         for text_id in ids:
             out[text_id] = target
     return out
@@ -265,20 +265,23 @@ class Wordings:
         }
 
     # ---- suggestions -----------------------------------------------------------------------------------
-    def store_projects(self, document: str, projects: list[tuple[str, str]], encode) -> int:
-        """Keep the embedding of each project's name and goals (re-encoding only changed texts)."""
-        known = {text: vector for text, vector in self.db.execute(
-            "SELECT text, vector FROM project_texts WHERE document = ?", (document,))}
-        new = sorted({text for _, text in projects if text not in known})
-        if new:
-            for text, vector in zip(new, encode(new)):
-                known[text] = np.asarray(vector, dtype=np.float32).tobytes()
+    def store_projects(self, document: str, projects: list[tuple[str, str]], vectors: dict[str, bytes]) -> None:
+        """Keep each project's name-and-goals text with its embedding (``vectors`` by text)."""
         with self.db:
             self.db.execute("BEGIN")
             self.db.execute("DELETE FROM project_texts WHERE document = ?", (document,))
             self.db.executemany("INSERT OR REPLACE INTO project_texts VALUES (?,?,?,?)",
-                                [(project, document, text, known[text]) for project, text in projects])
-        return len(new)
+                                [(project, document, text, vectors[text]) for project, text in projects])
+
+    def project_vectors(self, texts: set[str]) -> dict[str, bytes]:
+        """The kept embeddings of these project texts (so that re-indexing never re-encodes)."""
+        found: dict[str, bytes] = {}
+        texts_list = list(texts)
+        for start in range(0, len(texts_list), 500):
+            chunk = texts_list[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(f"SELECT text, vector FROM project_texts WHERE text IN ({marks})", chunk))
+        return found
 
     def forget_projects(self, document: str) -> None:
         self.db.execute("DELETE FROM project_texts WHERE document = ?", (document,))

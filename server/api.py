@@ -172,3 +172,10 @@ def wording_detail(key: str):
     """A wording: variants, how many indicators, projects, units and years use it, its categories,
     target values and the legal bases cited beside it, and every use (paginated)."""
     return _json(entities.wording_detail(key))
+
+
+@api.get("/lint/<path:document_id>")
+def document_lint(document_id: str):
+    """The quality lint of a stored document's performance targets: findings (rule, severity,
+    evidence, explanation), counts by severity, the boilerplate rate. :raise 404: no such document."""
+    return _json(entities.document_lint(document_id))

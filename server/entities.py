@@ -256,3 +256,92 @@ def wording_suggest() -> dict[str, Any]:
         project["page"] = lk.page(project["project"])
     result["suggestions"] = [_wording_ref(s) for s in result["suggestions"]]
     return {"name": name, "goals": goals or None, **result}
+
+
+# ---- lint ---------------------------------------------------------------------------------------
+class _Lints:
+    """Per app: the similarity over the search model (its vectors cached by text) and the lint
+    reports of recently linted documents, by sha256 (a document is re-parsed once)."""
+
+    def __init__(self):
+        import threading
+        from collections import OrderedDict
+
+        self.lock = threading.Lock()
+        self.reports: OrderedDict[str, Any] = OrderedDict()
+        self.similarity = None
+        self.model_error: str | None = None
+
+
+def _lints() -> _Lints:
+    return current_app.extensions.setdefault("budgetkg.lint", _Lints())
+
+
+def _lint_similarity(lints: _Lints):
+    """The embedding model's similarity, or None when the model cannot load (the rule is skipped)."""
+    if lints.similarity is None and lints.model_error is None:
+        from budgetkg.embed.index import IndexError_
+        from budgetkg.embed.model import ModelError
+        from budgetkg.graph.lint import embedding_similarity
+
+        try:
+            loader = resources(current_app).searcher.embedder_loader
+            loader()
+            lints.similarity = embedding_similarity(lambda texts: loader().encode_query(texts))
+        except (ModelError, IndexError_) as err:
+            lints.model_error = str(err)
+    return lints.similarity
+
+
+def _lint_report(file: str, sha256: str):
+    """The lint of a stored document, from its original (cached by sha256)."""
+    from budgetkg.graph.lint import lint, parse_original
+    from budgetkg.graph.records import DocumentError
+
+    lints = _lints()
+    with lints.lock:
+        if sha256 in lints.reports:
+            lints.reports.move_to_end(sha256)
+            return lints.reports[sha256]
+        data = store().source(file)
+        if data is None:
+            raise Problem(404, f"the store keeps no original of {file}: ingest it again to lint it")
+        try:
+            report = lint(parse_original(file, data), _lint_similarity(lints))
+        except DocumentError as err:
+            raise Problem(422, f"the original of {file} cannot be parsed: {err}") from None
+        lints.reports[sha256] = report
+        while len(lints.reports) > 64:
+            lints.reports.popitem(last=False)
+        return report
+
+
+def _evidence_url(file: str, line: int | None, page: int | None) -> str | None:
+    from urllib.parse import quote
+
+    if line:
+        return f"/source/{quote(file)}?line={line}#L{line}"
+    return f"{source_url(file)}#page={page}" if page else None
+
+
+def document_lint(ident: str, iri: str | None = None) -> dict[str, Any]:
+    """The quality lint of a stored document: findings (with links to their evidence), counts by
+    severity, the boilerplate rate, the rules skipped."""
+    document = document_detail(ident, iri)
+    report = _lint_report(document["file"], document["sha256"])
+    projects = {str(p["number"]): p for p in document["projects"]}
+    findings = []
+    for finding in report.findings:
+        data = finding.to_dict()
+        evidence = data["evidence"]
+        evidence["url"] = _evidence_url(document["file"], evidence["line"], evidence["page"])
+        if evidence["project"]:
+            project = projects.get(str(evidence["project"]["no"]))
+            evidence["project"]["page"] = project["page"] if project else None
+        findings.append(data)
+    return {
+        "document": {key: document[key] for key in ("iri", "label", "page", "api")},
+        "file": document["file"], "findings": findings, "counts": report.counts,
+        "boilerplate_rate": round(report.boilerplate_rate, 4), "rows": report.rows, "copied_rows": report.copied_rows,
+        "skipped": [{"rule": rule, "reason": why} for rule, why in report.skipped],
+    }

@@ -72,7 +72,8 @@ def _page(store, iri: str) -> Response:
     if kinds & BASIS_TYPES:
         return page("basis.html", entities.basis_detail(iri, iri), api, iri=iri, rdf=rdf)
     if str(BKG.BudgetDocument) in kinds:
-        return page("document.html", entities.document_detail(iri, iri), api, iri=iri, rdf=rdf)
+        return page("document.html", entities.document_detail(iri, iri), api, iri=iri, rdf=rdf,
+                    lint=_lint(iri))
     if str(BKG.Wording) in kinds:
         return page("wording.html", entities.wording_detail(iri), api, iri=iri, rdf=rdf)
     if str(ORG.Organization) in kinds and views.unit(store, iri) is not None:
@@ -97,3 +98,13 @@ def _similar(iri: str) -> dict[str, Any] | None:
     from .api import link_hits
 
     return link_hits(result)
+
+
+def _lint(iri: str) -> dict[str, Any]:
+    """The document's lint for its page; a lint that cannot run says why instead."""
+    from .errors import Problem
+
+    try:
+        return entities.document_lint(iri, iri)
+    except Problem as err:
+        return {"error": err.detail}

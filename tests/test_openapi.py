@@ -303,6 +303,9 @@ CASES = [
     ("/api/wording/suggest", "/api/wording/suggest", 400, "name"),
     ("/api/wording/{key}", "/api/wording/f3bc591fd7?per_page=2", 200, None),
     ("/api/wording/{key}", "/api/wording/no-such-wording", 404, None),
+    ("/api/lint/{id}", f"/api/lint/{HEBEI}", 200, None),
+    ("/api/lint/{id}", f"/api/lint/{WANLI_2023}.pdf", 200, None),
+    ("/api/lint/{id}", "/api/lint/no_such_document", 404, None),
     ("/openapi.json", "/openapi.json", 200, None),
 ]
 
