@@ -55,9 +55,10 @@ SYNC_CHUNK = 200
 HNSW_M = 32
 HNSW_EF_SEARCH = 512
 
-#: The indicators of a document, read from the graph (data flows graph → embed).
+#: The indicators of a document, read from its graph alone (data flows graph → embed); the
+#: labels of the shared nodes it points at (unit, classes, bases) are looked up apart, once.
 INDICATORS_QUERY = """
-SELECT ?indicator ?description ?level1 ?level2 ?level3 ?raw ?project ?projectName ?projectNo ?unit ?unitName ?year ?line ?page
+SELECT ?indicator ?description ?class1 ?class2 ?level3 ?raw ?project ?projectName ?projectNo ?unit ?year ?line ?page
 WHERE {
   GRAPH <%(doc)s> {
     ?indicator a bkg:Indicator ; bkg:project ?project .
@@ -70,21 +71,10 @@ WHERE {
     OPTIONAL { ?indicator bkg:sourceLine ?line }
     OPTIONAL { ?indicator bkg:sourcePage ?page }
   }
-  ?unit skos:prefLabel ?unitName .
-  OPTIONAL { ?class1 skos:prefLabel ?level1 }
-  OPTIONAL { ?class2 skos:prefLabel ?level2 }
 }"""
-BASES_QUERY = """
-SELECT ?indicator ?basis ?canonical ?kind WHERE {
-  GRAPH <%(doc)s> { ?indicator a bkg:Indicator ; bkg:legalBasis ?basis . }
-  ?basis skos:prefLabel ?canonical ; bkg:basisKind ?kind .
-}"""
-
-
-PROJECTS_QUERY = """
-SELECT ?project ?name (GROUP_CONCAT(?goal; separator="；") AS ?goals) WHERE {
-  GRAPH <%(doc)s> { ?project a bkg:Project ; rdfs:label ?name . OPTIONAL { ?project bkg:goal/rdfs:label ?goal } }
-} GROUP BY ?project ?name"""
+BASES_QUERY = """SELECT ?indicator ?basis WHERE { GRAPH <%(doc)s> { ?indicator a bkg:Indicator ; bkg:legalBasis ?basis . } }"""
+LABELS_QUERY = """SELECT ?node ?label ?kind WHERE { VALUES ?node { %(nodes)s }
+  GRAPH <%(shared)s> { ?node skos:prefLabel ?label . OPTIONAL { ?node bkg:basisKind ?kind } } }"""
 
 
 class IndexError_(Exception):
@@ -116,6 +106,7 @@ class WordingIndex:
         self._faiss = None
         self._lexical = None
         self._wordings = None
+        self._label_cache: dict[str, tuple[str, str | None]] = {}
         self._live: dict[str, np.ndarray] = {}
         self._selectors: dict[int, tuple[np.ndarray, Any]] = {}
         stored = self.meta("model")
@@ -179,10 +170,11 @@ class WordingIndex:
         named graph, replaced whole) in step with them."""
         from budgetkg.graph.store import StoreError
 
-        if self.meta("project_texts") != "1":  # an index from before project suggestions: fill them in once
-            for iri in self.documents():
-                self._index_projects(store, iri)
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('project_texts', '1')")
+        if self.meta("project_vectors") != "2":  # an index from before project suggestions: fill them in once
+            documents = list(self.documents())
+            for start in range(0, len(documents), SYNC_CHUNK):
+                self._index_projects(documents[start:start + SYNC_CHUNK])
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('project_vectors', '2')")
         self.wordings.ensure()
         state = self.meta("wording_state")
         graph = store.iris.base + "graph/wording"
@@ -205,24 +197,38 @@ class WordingIndex:
         self.db.execute("DELETE FROM item_bases WHERE indicator IN (SELECT indicator FROM items WHERE document = ?)", (iri,))
         self.db.execute("DELETE FROM items WHERE document = ?", (iri,))
 
+    def _labels(self, store, nodes: set[str]) -> dict[str, tuple[str, str | None]]:
+        """IRI → (label, basis kind) of shared nodes, cached (units, classes and bases recur)."""
+        cache = self._label_cache
+        wanted = [node for node in nodes if node not in cache]
+        for start in range(0, len(wanted), 500):
+            chunk = " ".join(f"<{node}>" for node in wanted[start:start + 500])
+            for row in _rows(store.query(LABELS_QUERY % {"nodes": chunk, "shared": store.shared_graph})):
+                cache[row["node"]] = (row["label"], row.get("kind"))
+        return cache
+
     def _index_documents(self, store, documents: list[tuple[str, str]]) -> int:
-        """Index documents (IRI, sha256): their new texts and project texts encoded in one batch,
-        then each document's rows written in a transaction of its own."""
+        """Index documents (IRI, sha256): their new texts encoded in one batch, then each
+        document's rows written in a transaction of its own."""
         read = []
         texts: set[str] = set()
         for iri, sha in documents:
             rows = _rows(store.query(INDICATORS_QUERY % {"doc": iri}))
-            for row in rows:  # layouts without 绩效指标描述 (the Shanghai 填报表): the 三级指标 is the wording
-                row.setdefault("description", row.get("level3"))
             bases = _rows(store.query(BASES_QUERY % {"doc": iri}))
-            projects = [(p["project"], p["name"] + ("：" + p["goals"] if p.get("goals") else ""))
-                        for p in _rows(store.query(PROJECTS_QUERY % {"doc": iri}))]
+            labels = self._labels(store, {row[key] for row in rows for key in ("unit", "class1", "class2") if row.get(key)}
+                                  | {b["basis"] for b in bases})
+            for row in rows:
+                row.setdefault("description", row.get("level3"))  # no 绩效指标描述 (Shanghai 填报表): the 三级指标
+                row["unitName"] = labels.get(row["unit"], (row["unit"], None))[0]
+                row["level1"] = labels[row["class1"]][0] if row.get("class1") in labels else None
+                row["level2"] = labels[row["class2"]][0] if row.get("class2") in labels else None
+            bases = [{**b, "canonical": labels[b["basis"]][0], "kind": labels[b["basis"]][1]}
+                     for b in bases if b["basis"] in labels]
             texts |= {row[key] for row in rows for key in ("description", "level3") if row.get(key)}
-            read.append((iri, sha, rows, bases, projects))
+            read.append((iri, sha, rows, bases))
         embedded = self._ensure_texts(texts)
         ids = self._text_ids(texts)
-        project_vectors = self._project_vectors({text for *_, projects in read for _, text in projects})
-        for iri, sha, rows, bases, projects in read:
+        for iri, sha, rows, bases in read:
             with self.db:
                 self.db.execute("BEGIN")
                 self._delete_items(iri)
@@ -243,25 +249,27 @@ class WordingIndex:
                     [(b["indicator"], b["basis"], b["canonical"], b["kind"]) for b in bases],
                 )
                 self.db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?)", (iri, sha))
-            self.wordings.store_projects(iri, projects, {text: vector for text, (vector, _) in project_vectors.items()})
+        self._index_projects([iri for iri, *_ in read])
         return embedded
 
-    def _index_projects(self, store, iri: str) -> None:
-        """Keep the embedding of each project's name and goals (for suggestions)."""
-        projects = [(p["project"], p["name"] + ("：" + p["goals"] if p.get("goals") else ""))
-                    for p in _rows(store.query(PROJECTS_QUERY % {"doc": iri}))]
-        vectors = self._project_vectors({text for _, text in projects})
-        self.wordings.store_projects(iri, projects, {text: vector for text, (vector, _) in vectors.items()})
-
-    def _project_vectors(self, texts: set[str]) -> dict[str, tuple[bytes, bool]]:
-        """text → (its vector, whether it was encoded now): kept ones reused, new ones in one batch."""
-        known = self.wordings.project_vectors(texts)
-        new = sorted(texts - set(known))
-        out = {text: (vector, False) for text, vector in known.items()}
-        if new:
-            vectors = self._require_embedder().encode_document(new)
-            out.update({text: (np.asarray(vector, dtype=np.float32).tobytes(), True) for text, vector in zip(new, vectors)})
-        return out
+    def _index_projects(self, documents: list[str]) -> None:
+        """A vector per project, for suggestions: its name's embedding plus the mean of its
+        indicator wordings' (already in the index), normalised. Only distinct names are encoded."""
+        marks = ",".join("?" * len(documents))
+        rows = self.db.execute(f"SELECT document, project, project_name, text_id FROM items WHERE document IN ({marks})",
+                               documents).fetchall()
+        names = self.wordings.name_vectors({name for _, _, name, _ in rows},
+                                           lambda texts: self._require_embedder().encode_document(texts))
+        projects: dict[str, tuple[str, str, list[int]]] = {}
+        for document, project, name, text_id in rows:
+            projects.setdefault(project, (document, name, []))[2].extend([text_id] if text_id is not None else [])
+        vectors = {}
+        for project, (document, name, text_ids) in projects.items():
+            vector = names[name].copy()
+            if text_ids:
+                vector += np.mean([self.vector(t) for t in text_ids], axis=0)
+            vectors[project] = (document, name, (vector / (np.linalg.norm(vector) or 1.0)).astype(np.float32))
+        self.wordings.store_projects(documents, vectors)
 
     def _text_ids(self, texts: Iterable[str]) -> dict[str, int]:
         texts = list(texts)

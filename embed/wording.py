@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS text_wording (text_id INTEGER PRIMARY KEY, wording TE
 CREATE INDEX IF NOT EXISTS text_wording_key ON text_wording (wording);
 CREATE TABLE IF NOT EXISTS project_texts (project TEXT PRIMARY KEY, document TEXT NOT NULL, text TEXT NOT NULL, vector BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS project_texts_document ON project_texts (document);
-CREATE INDEX IF NOT EXISTS project_texts_text ON project_texts (text);
+CREATE TABLE IF NOT EXISTS project_names (text TEXT PRIMARY KEY, vector BLOB NOT NULL);
 """
 
 _DROP = re.compile(r"[\s\u3000]+")
@@ -265,30 +265,41 @@ class Wordings:
         }
 
     # ---- suggestions -----------------------------------------------------------------------------------
-    def store_projects(self, document: str, projects: list[tuple[str, str]], vectors: dict[str, bytes]) -> None:
-        """Keep each project's name-and-goals text with its embedding (``vectors`` by text)."""
+    def name_vectors(self, names: set[str], encode) -> dict[str, np.ndarray]:
+        """The embeddings of project names: kept ones reused, new ones encoded in one batch."""
+        found: dict[str, np.ndarray] = {}
+        listed = list(names)
+        for start in range(0, len(listed), 500):
+            chunk = listed[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for text, vector in self.db.execute(f"SELECT text, vector FROM project_names WHERE text IN ({marks})", chunk):
+                found[text] = np.frombuffer(vector, dtype=np.float32)
+        new = sorted(names - set(found))
+        if new:
+            vectors = encode(new)
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.executemany("INSERT OR REPLACE INTO project_names VALUES (?, ?)",
+                                    [(text, np.asarray(v, dtype=np.float32).tobytes()) for text, v in zip(new, vectors)])
+            found.update({text: np.asarray(v, dtype=np.float32) for text, v in zip(new, vectors)})
+        return found
+
+    def store_projects(self, documents: list[str], vectors: dict[str, tuple[str, str, np.ndarray]]) -> None:
+        """Replace the project vectors of these documents (project → (document, name, vector))."""
         with self.db:
             self.db.execute("BEGIN")
-            self.db.execute("DELETE FROM project_texts WHERE document = ?", (document,))
+            self.db.executemany("DELETE FROM project_texts WHERE document = ?", [(d,) for d in documents])
             self.db.executemany("INSERT OR REPLACE INTO project_texts VALUES (?,?,?,?)",
-                                [(project, document, text, vectors[text]) for project, text in projects])
-
-    def project_vectors(self, texts: set[str]) -> dict[str, bytes]:
-        """The kept embeddings of these project texts (so that re-indexing never re-encodes)."""
-        found: dict[str, bytes] = {}
-        texts_list = list(texts)
-        for start in range(0, len(texts_list), 500):
-            chunk = texts_list[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(self.db.execute(f"SELECT text, vector FROM project_texts WHERE text IN ({marks})", chunk))
-        return found
+                                [(project, document, name, vector.tobytes())
+                                 for project, (document, name, vector) in vectors.items()])
 
     def forget_projects(self, document: str) -> None:
         self.db.execute("DELETE FROM project_texts WHERE document = ?", (document,))
 
     def suggest(self, query_vector: np.ndarray, projects: int = 10, k: int = 10) -> dict[str, Any]:
-        """The wordings most used by the projects most like the query (a project's name and
-        goals), weighted by how alike; with their typical categories and target values."""
+        """The wordings most used by the projects most like the query (a new project's name and
+        goals; a project is represented by its name and its indicators' wording), weighted by
+        how alike; with their typical categories and target values."""
         rows = self.db.execute("SELECT project, text, vector FROM project_texts").fetchall()
         if not rows:
             return {"similar_projects": [], "suggestions": []}
