@@ -107,6 +107,7 @@ class WordingIndex:
         self._lexical = None
         self._wordings = None
         self._label_cache: dict[str, tuple[str, str | None]] = {}
+        self._tfidf_cache: dict[tuple[int, str], Any] = {}
         self._live: dict[str, np.ndarray] = {}
         self._selectors: dict[int, tuple[np.ndarray, Any]] = {}
         stored = self.meta("model")
@@ -391,7 +392,7 @@ class WordingIndex:
             return {}
         vectorizer, matrix, order = self._lexical_model()
         rows = [order[i] for i in text_ids if i in order]
-        query_vector = vectorizer.transform([query])
+        query_vector = self._query_tfidf(vectorizer, query)
         scores = (matrix[rows] @ query_vector.T).toarray().ravel()
         return {text_id: float(score) for text_id, score in zip([i for i in text_ids if i in order], scores)}
 
@@ -399,13 +400,28 @@ class WordingIndex:
         vectorizer, matrix, order = self._lexical_model()
         if matrix.shape[0] == 0:
             return []
-        scores = (matrix @ vectorizer.transform([query]).T).toarray().ravel()
+        scores = (matrix @ self._query_tfidf(vectorizer, query).T).toarray().ravel()
         ids = np.fromiter(order.keys(), dtype=np.int64)
         if allowed is not None:
             mask = np.isin(ids, allowed)
             ids, scores = ids[mask], scores[mask]
         best = np.argsort(-scores)[:k]
         return [(int(ids[i]), float(scores[i])) for i in best if scores[i] > 0]
+
+    def _query_tfidf(self, vectorizer, query: str):
+        """The query's TF-IDF vector, kept for recent queries (a search needs it twice, a page
+        of results or a changed filter again)."""
+        key = (id(vectorizer), query)
+        with self.lock:
+            cached = self._tfidf_cache.get(key)
+            if cached is not None:
+                return cached
+        vector = vectorizer.transform([query])
+        with self.lock:
+            self._tfidf_cache[key] = vector
+            while len(self._tfidf_cache) > 1024:
+                self._tfidf_cache.pop(next(iter(self._tfidf_cache)))
+        return vector
 
     def _lexical_model(self):
         with self.lock:
