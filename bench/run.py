@@ -326,7 +326,7 @@ def run_size(size: int, args, smallest: bool) -> dict:
         params = query_params(store)
         result["query_params"] = params
         result["sparql_in_process"] = measure_queries_in_process(store, params, args.repeat)
-        if smallest:
+        if smallest and size <= 1000:  # rdflib would need hours to load more into memory
             result["rdflib_in_memory"] = measure_rdflib(store, params, args.repeat)
         del store
         server = Server(store_path)
@@ -420,7 +420,7 @@ def main() -> None:
     sizes = sorted(int(s) for s in args.sizes.split(","))
     results = {size: run_size(size, args, size == sizes[0]) for size in sizes}
     RESULTS.mkdir(exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y-%m-%d")
+    stamp = dt.datetime.now().strftime("%Y-%m-%d") + ("" if args.sizes == "100,1000,10000" else "-" + args.sizes.replace(",", "-"))
     met = targets(results)
     report = {"date": dt.datetime.now().isoformat(timespec="seconds"), "seed": args.seed,
               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
