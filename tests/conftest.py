@@ -70,3 +70,24 @@ def web_app(corpus_store, model):
     res = resources(app)
     res._store, res._searcher = corpus_store, open_searcher(corpus_store, model)
     return app
+
+
+@pytest.fixture(scope="module")
+def ontology():
+    """ontology/budgetkg.ttl as an rdflib graph, parsed per test module (pyshacl may add to the
+    graphs it is given, so modules do not share them)."""
+    from rdflib import Graph
+
+    from budgetkg.ontology import ONTOLOGY
+
+    return Graph().parse(ONTOLOGY, format="turtle")
+
+
+@pytest.fixture(scope="module")
+def shapes():
+    """ontology/shapes.ttl (the SHACL shapes) as an rdflib graph, parsed per test module."""
+    from rdflib import Graph
+
+    from budgetkg.ontology import SHAPES
+
+    return Graph().parse(SHAPES, format="turtle")

@@ -51,16 +51,6 @@ INGESTED_AT = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(ONTOLOGY_FILE, format="turtle")
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return Graph().parse(SHAPES_FILE, format="turtle")
-
-
-@pytest.fixture(scope="module")
 def hebei_graph(hebei) -> Graph:
     """The real graph of the Hebei disclosure, built once (tests mutate copies only)."""
     return document_graph(hebei, ingested_at=INGESTED_AT)

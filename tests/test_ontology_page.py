@@ -73,16 +73,6 @@ def client():
 
 
 @pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(ONTOLOGY, format="turtle")
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return Graph().parse(SHAPES, format="turtle")
-
-
-@pytest.fixture(scope="module")
 def html(client) -> str:
     response = client.get("/ontology", headers={"Accept": BROWSER})
     assert response.status_code == 200
