@@ -13,7 +13,7 @@ CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: run test install clean
+.PHONY: run test install bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ $(BROWSER): | $(STAMP)
 # $BUDGETKG_ARTIFACTS (default tests/artifacts/).
 test: $(STAMP) $(BROWSER)
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest
+
+# The benchmarks at scale (bench/run.py): wrk from Debian's packages for the load test, matplotlib
+# for the chart. SIZES=100,1000,10000 by default (10,000 documents take about an hour).
+SIZES ?= 100,1000,10000
+bench: $(STAMP)
+	@command -v wrk >/dev/null || ($(APT) update -q && $(APT) install -y -q --no-install-recommends wrk)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python bench/run.py --sizes $(SIZES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -18,6 +18,10 @@ from .index import HNSW_THRESHOLD, WordingIndex
 
 MAX_QUERY_CHARS = 500
 MAX_K = 100
+#: Rows listed per group of identical wording: a boilerplate wording is used by thousands of rows in
+#: a province's corpus, and listing them all made one search answer megabytes.
+DEFAULT_HITS_PER_GROUP = 20
+MAX_HITS_PER_GROUP = 500
 #: Lexical weight in the fusion; measured on bench/search_eval.json (see bench/search_quality.py).
 DEFAULT_LEXICAL_WEIGHT = 0.2
 FIELDS = ("description", "name")
@@ -68,15 +72,12 @@ class Searcher:
     @staticmethod
     def clean_k(k: Any, default: int = 10) -> int:
         """k as an integer in 1..MAX_K: larger values are clamped, others refused."""
-        if k is None or k == "":
-            return default
-        try:
-            k = int(k)
-        except (TypeError, ValueError):
-            raise SearchError(f"k must be a whole number, not {k!r}", "k") from None
-        if k <= 0:
-            raise SearchError(f"k must be at least 1, not {k}", "k")
-        return min(k, MAX_K)
+        return _whole(k, "k", default, MAX_K)
+
+    @staticmethod
+    def clean_hits_per_group(value: Any) -> int:
+        """How many rows a group lists (its ``count`` has them all): 1..MAX_HITS_PER_GROUP."""
+        return _whole(value, "hits_per_group", DEFAULT_HITS_PER_GROUP, MAX_HITS_PER_GROUP)
 
     def clean_filters(self, level1=None, level2=None, unit=None, year=None, basis=None) -> dict[str, Any]:
         """Filters checked against what the index holds; an unknown value is a clear error."""
@@ -109,16 +110,17 @@ class Searcher:
 
     # ---- search -----------------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, field: str = "description", filters: dict[str, Any] | None = None,
-               lexical_weight: float | None = None) -> dict[str, Any]:
+               lexical_weight: float | None = None, hits_per_group: int | None = None) -> dict[str, Any]:
         query, k = self.clean_query(query), self.clean_k(k)
         if field not in FIELDS:
             raise SearchError(f"field must be one of {', '.join(FIELDS)}, not {field!r}", "field")
         filters = filters or {}
         weight = self.lexical_weight if lexical_weight is None else float(lexical_weight)
         ranked = self.rank(query, k, field, filters, weight)
-        groups = self._groups(ranked, field, filters)
+        hits_per_group = self.clean_hits_per_group(hits_per_group)
+        groups = self._groups(ranked, field, filters, hits_per_group)
         return {"query": query, "k": k, "field": field, "filters": filters, "lexical_weight": weight,
-                "groups": groups, "total_hits": sum(g["count"] for g in groups)}
+                "hits_per_group": hits_per_group, "groups": groups, "total_hits": sum(g["count"] for g in groups)}
 
     def rank(self, query: str, k: int, field: str, filters: dict[str, Any], weight: float) -> list[tuple[int, float, float, float]]:
         """The k best texts as (text id, fused, dense, lexical)."""
@@ -152,8 +154,14 @@ class Searcher:
         scored.sort(key=lambda row: (-row[1], row[0]))
         return scored[:k]
 
-    def _groups(self, ranked, field: str, filters: dict[str, Any], prefer: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        items = self.index.items_for(field, [text_id for text_id, *_ in ranked], filters)
+    def _groups(self, ranked, field: str, filters: dict[str, Any], hits_per_group: int,
+                prefer: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """One group per ranked text: all its rows counted, the first ``hits_per_group`` listed."""
+        text_ids = [text_id for text_id, *_ in ranked]
+        exclude = prefer["indicator"] if prefer is not None else None
+        items = self.index.items_for(field, text_ids, filters, limit=hits_per_group, exclude=exclude, prefer=prefer)
+        counts = self.index.group_counts(field, text_ids, filters, exclude=exclude)
+        keys = self.index.wording_keys(text_ids) if field == "description" else {}
         by_text: dict[int, list[dict[str, Any]]] = {}
         column = "text_id" if field == "description" else "name_id"
         for item in items:
@@ -161,23 +169,23 @@ class Searcher:
         groups = []
         for text_id, fused, dense, lexical in ranked:
             hits = by_text.get(text_id, [])
-            if prefer is not None:
-                hits = [h for h in hits if h["indicator"] != prefer["indicator"]]
-                hits.sort(key=lambda h: (h["unit"] == prefer["unit"], h["project"] == prefer["project"]))
             if not hits:
                 continue
+            count, units = counts.get(text_id, (len(hits), len({h["unit"] for h in hits})))
             groups.append({
                 "text": hits[0]["description"] if field == "description" else hits[0]["level3"],
                 "score": round(fused, 6), "dense": round(dense, 6), "lexical": round(lexical, 6),
-                "count": len(hits),
-                "units": len({h["unit"] for h in hits}),
+                "count": count,
+                "units": units,
+                "more": count - len(hits),
+                "wording": keys.get(text_id),
                 "hits": hits,
             })
         return groups
 
-    def similar(self, indicator: str, k: int = 10) -> dict[str, Any]:
+    def similar(self, indicator: str, k: int = 10, hits_per_group: int | None = None) -> dict[str, Any]:
         """Indicators worded like this one: other units' and projects' first, itself left out."""
-        k = self.clean_k(k)
+        k, hits_per_group = self.clean_k(k), self.clean_hits_per_group(hits_per_group)
         item = self.index.item(indicator)
         if item is None:
             raise SearchError(f"no indicator {indicator!r} in the index", "indicator", 404)
@@ -185,8 +193,21 @@ class Searcher:
             return {"indicator": indicator, "groups": []}
         vector = self.index.vector(item["text_id"])
         ranked = [(text_id, score, score, 0.0) for text_id, score in self.index.dense(vector, k + 1, None)]
-        groups = self._groups(ranked, "description", {}, prefer=item)[:k]
+        groups = self._groups(ranked, "description", {}, hits_per_group, prefer=item)[:k]
         return {"indicator": indicator, "description": item["description"], "groups": groups}
+
+
+def _whole(value: Any, name: str, default: int, maximum: int) -> int:
+    """A request parameter as a whole number in 1..maximum: larger values clamped, others refused."""
+    if value is None or value == "":
+        return default
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        raise SearchError(f"{name} must be a whole number, not {value!r}", name) from None
+    if value <= 0:
+        raise SearchError(f"{name} must be at least 1, not {value}", name)
+    return min(value, maximum)
 
 
 def _min_max(scores: dict[int, float]) -> dict[int, float]:

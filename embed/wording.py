@@ -29,6 +29,9 @@ import numpy as np
 #: 1.0, recall 0.25; at 0.98: 0.60 and 0.375). Verbatim reuse, most of the reuse there is, is
 #: caught by normalisation before this.
 NEAR_DUPLICATE = 0.985
+#: What the wording graph holds; part of its marker, so that a new version rewrites it once.
+#: 2: bkg:projectUseCount, bkg:unitUseCount and bkg:useRank on each used wording.
+GRAPH_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS wordings (key TEXT PRIMARY KEY, representative TEXT NOT NULL, normalised TEXT NOT NULL);
@@ -110,11 +113,20 @@ class Wordings:
         self.db.executescript(SCHEMA)
 
     # ---- building ----------------------------------------------------------------------------------
-    def state(self) -> str:
+    def cluster_state(self) -> str:
         """A digest of what the clusters depend on: the live texts and their use counts."""
         digest = hashlib.sha256(str(NEAR_DUPLICATE).encode())
         for row in self.db.execute("SELECT text_id, COUNT(*) FROM items WHERE text_id IS NOT NULL GROUP BY text_id ORDER BY text_id"):
             digest.update(f"{row[0]}:{row[1]};".encode())
+        return digest.hexdigest()
+
+    def state(self, clusters: str | None = None) -> str:
+        """A digest of what the wording graph depends on (the index writes it as the graph's
+        marker): the clusters, and the indexed documents' versions, since which projects and
+        units use a wording can change while its texts' counts do not."""
+        digest = hashlib.sha256(f"{GRAPH_VERSION} {clusters or self.cluster_state()}".encode())
+        for iri, sha in self.db.execute("SELECT iri, sha256 FROM documents ORDER BY iri"):
+            digest.update(f"{iri} {sha};".encode())
         return digest.hexdigest()
 
     def rebuild(self) -> int:
@@ -132,31 +144,60 @@ class Wordings:
                                 [(key, text, normalise(text)) for key, text in wordings.items()])
             self.db.executemany("INSERT INTO text_wording VALUES (?,?)",
                                 [(text_id, key) for text_id, (key, _) in assignment.items()])
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('wording_state', ?)", (self.state(),))
+            clusters = self.cluster_state()
+            self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                [("cluster_state", clusters), ("wording_state", self.state(clusters))])
         return len(wordings)
 
     def ensure(self) -> bool:
-        """Rebuild when the index changed since the last build; True if it did."""
-        if self.index.meta("wording_state") == self.state():
+        """Re-cluster when the texts in use changed since the last build; True if it did. When
+        only the documents changed, only the graph's marker moves (the graph is then rewritten
+        with the new project and unit counts, without clustering again)."""
+        clusters = self.cluster_state()
+        state = self.state(clusters)
+        if self.index.meta("wording_state") == state:
             return False
-        self.rebuild()
-        return True
+        # (an index from before the split kept the clusters' digest as its wording_state)
+        if clusters not in (self.index.meta("cluster_state"), self.index.meta("wording_state")):
+            self.rebuild()
+            return True
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                            [("cluster_state", clusters), ("wording_state", state)])
+        return False
 
     def graph_ntriples(self, base: str) -> str:
-        """The clusters as N-Triples: each wording node, and a link from each indicator to it."""
+        """The clusters as N-Triples: each wording node (a used one with its distinct projects and
+        units and its rank by use), and a link from each indicator to it."""
         from budgetkg.graph.vocab import BKG, RDF, SKOS
 
         def lit(text: str) -> str:
             return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"@zh'
 
+        def integer(n: int) -> str:
+            return f'"{n}"^^<http://www.w3.org/2001/XMLSchema#integer>'
+
         lines = []
-        uses = dict(self.db.execute(
-            "SELECT tw.wording, COUNT(*) FROM items i JOIN text_wording tw ON tw.text_id = i.text_id GROUP BY tw.wording"))
-        for key, representative in self.db.execute("SELECT key, representative FROM wordings"):
+        # indicator rows, distinct projects and distinct units (a project's publisher), and the
+        # rank in the reused_wording query's order: the query reads them instead of grouping and
+        # sorting the whole graph
+        reach = {key: counts for key, *counts in self.db.execute(
+            "SELECT tw.wording, COUNT(*), COUNT(DISTINCT i.project), COUNT(DISTINCT i.unit) "
+            "FROM items i JOIN text_wording tw ON tw.text_id = i.text_id GROUP BY tw.wording")}
+        wordings = self.db.execute("SELECT key, representative FROM wordings").fetchall()
+        representatives = dict(wordings)
+        used = sorted((key for key in representatives if key in reach), key=lambda key: (
+            -reach[key][1], -reach[key][0], representatives[key], f"{base}wording/{key}"))
+        for key, representative in wordings:
             node = f"<{base}wording/{key}>"
+            uses, projects, units = reach.get(key, (0, 0, 0))
             lines += [f"{node} <{RDF.type}> <{BKG.Wording}> .", f"{node} <{RDF.type}> <{SKOS.Concept}> .",
                       f"{node} <{SKOS.inScheme}> <{BKG.wordings}> .", f"{node} <{SKOS.prefLabel}> {lit(representative)} .",
-                      f'{node} <{BKG.useCount}> "{uses.get(key, 0)}"^^<http://www.w3.org/2001/XMLSchema#integer> .']
+                      f"{node} <{BKG.useCount}> {integer(uses)} ."]
+        for rank, key in enumerate(used, start=1):
+            node = f"<{base}wording/{key}>"
+            _, projects, units = reach[key]
+            lines += [f"{node} <{BKG.projectUseCount}> {integer(projects)} .",
+                      f"{node} <{BKG.unitUseCount}> {integer(units)} .", f"{node} <{BKG.useRank}> {integer(rank)} ."]
         for key, text in self.db.execute(
                 "SELECT DISTINCT tw.wording, t.text FROM text_wording tw JOIN texts t ON t.id = tw.text_id "
                 "JOIN wordings w ON w.key = tw.wording WHERE t.text <> w.representative"):

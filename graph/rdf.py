@@ -332,8 +332,12 @@ class _Builder:
             self.add(n, BKG.operator, Literal(note["op"]) if note.get("op") else None)
 
     def projects(self, bases: Mapping[str, URIRef]) -> None:
+        """Each project with its goals and indicators; and how many there are, on the document
+        (stated even when 0: the ``documents`` query reads it instead of counting)."""
+        nodes: set[URIRef] = set()
         for project in self.doc.projects:
             p = self.own("project", project.no)
+            nodes.add(p)
             self.add(p, RDF.type, BKG.Project)
             self.add(p, BKG.projectNumber, Literal(project.no))
             self.add(p, RDFS.label, _text(project.name))
@@ -375,6 +379,7 @@ class _Builder:
                 self.provenance(i, indicator.line, indicator.page)
             for node in cited:
                 self.add(p, BKG.legalBasis, node)
+        self.add(self.doc_iri, BKG.parsedProjectCount, Literal(len(nodes)))
 
     def unit_performance(self) -> None:
         for area in self.doc.performance_areas:

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePath
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -104,14 +104,15 @@ class BudgetStore:
             return IngestResult(path.name, iri, "unchanged", 0)
         return self._write(prepare(path, self.iris.base, data), previous)
 
-    def ingest_many(self, paths: Iterable[str | Path], workers: int = 0, bulk: bool = False
-                    ) -> Iterator[IngestResult | DocumentError]:
+    def ingest_many(self, paths: Iterable[str | Path], workers: int = 0, bulk: bool = False,
+                    texts: Callable[[tuple[str, ...]], None] | None = None) -> Iterator[IngestResult | DocumentError]:
         """Ingest many documents, yielding each one's result (or its DocumentError) in order.
 
         Unchanged documents are recognised by their sha256 without parsing. ``workers`` processes
         parse and build the RDF while this one writes. Each document is its own transaction, except
         with ``bulk`` (for a store being built from nothing, see ``build``), where documents are
-        bulk-loaded in batches: fast, but not transactional.
+        bulk-loaded in batches: fast, but not transactional. ``texts`` is handed each parsed
+        document's free text (``document_texts``) as soon as it is parsed.
         """
         todo: list[tuple[Path, bytes, str | None]] = []
         results: dict[int, IngestResult | DocumentError] = {}
@@ -145,6 +146,8 @@ class BudgetStore:
                 batch.clear()
 
         for (path, _, previous), item in zip(todo, prepared):
+            if texts is not None and not isinstance(item, DocumentError):
+                texts(item.texts)
             if isinstance(item, DocumentError):
                 results[positions[id(path)]] = item
             elif bulk and item.iri not in written:
@@ -191,7 +194,7 @@ class BudgetStore:
 
     @classmethod
     def build(cls, path: str | Path, paths: Iterable[str | Path], base: str | None = None, workers: int = 0,
-              progress=None) -> list[IngestResult | DocumentError]:
+              progress=None, texts: Callable[[tuple[str, ...]], None] | None = None) -> list[IngestResult | DocumentError]:
         """Build a new store at ``path`` from many documents, bulk-loading them: the store is built
         in ``<path>.building`` and moved into place only when complete, so a crash or a failed
         load leaves no half-written store. ``path`` must not exist, or be an empty folder."""
@@ -207,7 +210,7 @@ class BudgetStore:
         try:
             store.ensure_ontology()
             results = []
-            for result in store.ingest_many(paths, workers=workers, bulk=True):
+            for result in store.ingest_many(paths, workers=workers, bulk=True, texts=texts):
                 results.append(result)
                 if progress:
                     progress(result)
@@ -394,6 +397,23 @@ class Prepared:
     own: str
     shared: str
     triples: int
+    texts: tuple[str, ...] = ()  # the free text search embeds (see document_texts)
+
+
+def document_texts(document) -> tuple[str, ...]:
+    """The free text of a document's projects that search embeds: project names, and each
+    indicator's description and name, exactly as the graph states them (rdfs:label,
+    dcterms:description). Known at parse time, so that encoding can start before the store is
+    written (``budgetkg ingest`` of a new store)."""
+    texts: dict[str, None] = {}
+    for project in document.projects:
+        if project.name:
+            texts[project.name] = None
+        for indicator in project.indicators:
+            for text in (indicator.description, indicator.level3 or indicator.description):
+                if text:
+                    texts[text] = None
+    return tuple(texts)
 
 
 def _read(path: Path) -> bytes:
@@ -409,7 +429,7 @@ def prepare(path: Path, base: str, data: bytes | None = None) -> Prepared:
     document = parse_document(path)
     own, shared = document_ntriples(document, base, datetime.now(timezone.utc))
     return Prepared(path, str(IRIs(base).document(path.name)), data, own, shared,
-                    own.count("\n") + shared.count("\n") + 2)
+                    own.count("\n") + shared.count("\n") + 2, document_texts(document))
 
 
 def _prepare_in_worker(job: tuple[str, str]) -> Prepared | DocumentError:

@@ -47,8 +47,10 @@ PROPERTIES = [
     "check", "passed", "expected", "actual",
     # the PDF disclosures: 功能分类 spending, 绩效 summary, project header
     "functionalClass", "spendingKind", "projectCount", "projectTotal",
-    # reusable wording (derived by the wording index)
-    "wording", "useCount",
+    # what a document's graph counts of itself
+    "parsedProjectCount",
+    # reusable wording and corpus statistics (derived by the index sync)
+    "wording", "useCount", "projectUseCount", "unitUseCount", "projectCostSum", "useRank",
 ]
 #: Individuals: the budget figures (a SKOS scheme of what each observation measures), the two
 #: classification schemes (indicators; national 功能分类 of spending) and the Data Cube structure.

@@ -24,7 +24,8 @@ def search():
     """Indicators worded like ``q``: groups of identical wording with their hits.
 
     Query parameters: q (required), k (1–100, default 10), field (description|name), level1,
-    level2, unit, year, basis (any spelling), lexical_weight (0–1).
+    level2, unit, year, basis (any spelling), lexical_weight (0–1), hits_per_group (rows listed
+    per group, 1–500, default 20; ``count`` has them all, the wording's page lists every one).
     :raise 400: empty query, bad k, unknown filter value. :raise 413: query too long.
     """
     args = request.args
@@ -42,7 +43,8 @@ def search():
                 raise SearchError(f"lexical_weight must be in 0..1, not {weight}", "lexical_weight")
         k = searcher.clean_k(args.get("k"))
         page = entities._int_param("page", 1, 1, 10)
-        result = searcher.search(args.get("q", ""), k * page, args.get("field", "description"), filters, weight)
+        result = searcher.search(args.get("q", ""), k * page, args.get("field", "description"), filters, weight,
+                                 args.get("hits_per_group"))
     except SearchError as err:
         raise Problem(err.status, err.message, err.param) from None
     return jsonify(search_page(result, k, page))
@@ -62,8 +64,12 @@ def search_page(result: dict, k: int, page: int) -> dict:
 
 def link_hits(result: dict) -> dict:
     """Search or similar results with the page of every hit's indicator, project, unit and basis."""
-    links = Links(resources(current_app).store.iris.base)
+    base = resources(current_app).store.iris.base
+    links = Links(base)
     for group in result["groups"]:
+        if group.get("wording"):
+            group["wording_page"] = links.page(base + "wording/" + group["wording"])
+            group["wording_api"] = links.api(base + "wording/" + group["wording"])
         for hit in group["hits"]:
             hit["indicator_page"] = links.page(hit["indicator"])
             hit["project_page"] = links.page(hit["project"]) if hit.get("project") else None
@@ -82,7 +88,8 @@ def similar(indicator_id: str):
     iri = indicator_id if "://" in indicator_id else base + indicator_id.lstrip("/")
     searcher = _searcher()
     try:
-        return jsonify(link_hits(searcher.similar(iri, searcher.clean_k(request.args.get("k")))))
+        return jsonify(link_hits(searcher.similar(iri, searcher.clean_k(request.args.get("k")),
+                                                  request.args.get("hits_per_group"))))
     except SearchError as err:
         raise Problem(err.status, err.message, err.param) from None
 

@@ -21,14 +21,17 @@ DEFAULTS: dict[str, Any] = {
     "JSON_AS_ASCII": False,
     "SPARQL_TIMEOUT": 10.0,  # seconds a query may run before it is stopped
     "SPARQL_MAX_ROWS": 10_000,  # result rows (or triples) returned at most; the response says when cut
-    "SPARQL_WORKERS": 2,  # query worker processes
+    "SPARQL_WORKERS": None,  # query worker processes; default sparql_pool.default_size()
+    "READ_ONLY": False,  # open the store read-only (the processes of a multi-process server do)
+    "INDEX_SYNCED": False,  # the wording index is known to be in step: the searcher opens without a sync
 }
 
 
 class Resources:
     """What the app opens once: the store (read-write by default, so that it holds the store's
-    lock and no ingest can write under a running server), the wording index and the embedding
-    model (loaded on the first search)."""
+    lock and no ingest can write under a running server), the wording index (brought in step with
+    the store when it opens, unless INDEX_SYNCED) and the embedding model (loaded on the first
+    search that needs it)."""
 
     def __init__(self, app: Flask):
         self.app = app
@@ -55,8 +58,25 @@ class Resources:
                 if self._searcher is None:
                     from budgetkg.embed.service import LazyModel, open_searcher
 
-                    self._searcher = open_searcher(store, LazyModel(self.app.config["MODEL"]))
+                    config = self.app.config
+                    self._searcher = open_searcher(store, LazyModel(config["MODEL"]), sync=not config["INDEX_SYNCED"])
         return self._searcher
+
+    def sync_index(self) -> None:
+        """Bring the wording index, and the graphs built from it, in step with the store (as the
+        first search would) and let it go again: a server with several processes does this once,
+        in the process that holds the store read-write, before the others open it read-only."""
+        from budgetkg.embed.service import LazyModel, open_index
+
+        store = self.store
+        with self._lock:
+            index = open_index(store.path, LazyModel(self.app.config["MODEL"]))
+            try:
+                index.sync(store)
+            finally:
+                index.close()
+            store.flush()  # what the sync wrote, on disk for read-only openers
+            self.app.config["INDEX_SYNCED"] = True
 
 
 class DecimalJSONProvider(JSONProvider):

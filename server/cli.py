@@ -144,9 +144,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     store_path = Path(args.store)
     fresh = not store_path.exists() or (store_path.is_dir() and not any(store_path.iterdir()))
+    prefetched = None
     try:
         if fresh and len(files) >= BULK_MINIMUM:
-            BudgetStore.build(store_path, files, base=args.base, workers=workers, progress=record)
+            from budgetkg.embed.model import default_model_spec
+            from budgetkg.embed.prefetch import Prefetcher
+
+            # the texts are encoded in a process of their own while the store is built
+            with Prefetcher(getattr(args, "model", None) or default_model_spec()) as prefetch:
+                BudgetStore.build(store_path, files, base=args.base, workers=workers, progress=record,
+                                  texts=prefetch.feed)
+                prefetched = prefetch.collect()
+                if prefetch.error:
+                    progress.write(f"budgetkg: encoding during the build failed ({prefetch.error}); "
+                                   "the index encodes instead", file=sys.stderr)
             store = _open_store(args)
         else:
             store = _open_store(args)
@@ -164,27 +175,33 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"{counts['unchanged']} unchanged, {counts['failed']} failed"
     )
     status = EXIT_DOCUMENT_ERROR if counts["failed"] else EXIT_OK
-    return _sync_index(store, args) or status
+    return _sync_index(store, args, prefetched) or status
 
 
 #: From this many documents on, a new store is built by bulk loading.
 BULK_MINIMUM = 20
 
 
-def _sync_index(store, args: argparse.Namespace) -> int:
-    """Bring the wording index in step with the graph (embedding only texts not seen before)."""
+def _sync_index(store, args: argparse.Namespace, prefetched: tuple | None = None) -> int:
+    """Bring the wording index in step with the graph (embedding only texts not seen before;
+    ``prefetched``: (model name, text → vector) encoded while the store was built)."""
     from budgetkg.embed.index import IndexError_
     from budgetkg.embed.model import ModelError
+    from budgetkg.embed.prefetch import PrefetchedModel
     from budgetkg.embed.service import LazyModel, open_index
 
+    model = LazyModel(getattr(args, "model", None))
+    if prefetched and prefetched[0] == model.name and prefetched[1]:
+        model = PrefetchedModel(model, prefetched[1])
     try:
-        index = open_index(store.path, LazyModel(getattr(args, "model", None)))
+        index = open_index(store.path, model)
         report = index.sync(store)
     except (IndexError_, ModelError) as err:
         print(f"budgetkg: error: the wording index: {err}", file=sys.stderr)
         return EXIT_DOCUMENT_ERROR
+    ahead = f" ({model.hits} texts and project names encoded while the store was built)" if isinstance(model, PrefetchedModel) else ""
     print(f"wording index: {report.added} documents indexed, {report.removed} removed, "
-          f"{report.embedded} new texts embedded, {index.text_count()} texts in all")
+          f"{report.embedded} new texts embedded{ahead}, {index.text_count()} texts in all")
     return EXIT_OK
 
 
@@ -302,8 +319,8 @@ def _print_groups(result: dict) -> None:
             where = f"line {hit['line']}" if hit["line"] else f"page {hit['page']}" if hit["page"] else ""
             print(f"      {hit['unit_name']} {hit['year']} · {hit['project_no']} {hit['project_name']} · "
                   f"{hit['level1']}/{hit['level2']}/{hit['level3']} {hit['value'] or ''} · 依据 {bases} · {where}")
-        if len(group["hits"]) > 5:
-            print(f"      … and {len(group['hits']) - 5} more")
+        if group["count"] > 5:
+            print(f"      … and {group['count'] - min(5, len(group['hits']))} more")
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -312,7 +329,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     searcher = _searcher(args)
     try:
         filters = searcher.clean_filters(args.level1, args.level2, args.unit, args.year, args.basis)
-        result = searcher.search(args.query, args.k, args.field, filters, args.lexical_weight)
+        result = searcher.search(args.query, args.k, args.field, filters, args.lexical_weight, args.hits_per_group)
     except SearchError as err:
         print(f"budgetkg: error: {err.message}", file=sys.stderr)
         return EXIT_USAGE
@@ -451,18 +468,22 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import waitress
-
-    from budgetkg.server.app import create_app
+    """Serve until SIGTERM or Ctrl-C (then exit 0): waitress in ``--processes`` processes sharing
+    the port, the store held read-write (so that no ingest writes under the server)."""
+    from budgetkg.server.serving import ServeError, serve
 
     if not Path(args.store).exists():
         print(f"budgetkg: error: no store at {args.store}; run `budgetkg ingest PATH --store {args.store}` first",
               file=sys.stderr)
         return EXIT_DOCUMENT_ERROR
-    app = create_app({"STORE": args.store, "MODEL": args.model, "SPARQL_TIMEOUT": args.timeout,
-                      "SPARQL_MAX_ROWS": args.max_rows, "SPARQL_WORKERS": args.workers})
-    print(f"budgetkg serving {args.store} on http://{args.host}:{args.port}/ (SPARQL: /sparql)", flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="budgetkg")
+    config = {"STORE": args.store, "MODEL": args.model, "SPARQL_TIMEOUT": args.timeout,
+              "SPARQL_MAX_ROWS": args.max_rows, "SPARQL_WORKERS": args.workers}
+    try:
+        serve(config, args.host, args.port, threads=args.threads, processes=args.processes,
+              announce=lambda address: print(f"budgetkg serving {args.store} on {address}", flush=True))
+    except ServeError as err:
+        print(f"budgetkg: error: {err}", file=sys.stderr)
+        return EXIT_DOCUMENT_ERROR
     return EXIT_OK
 
 
@@ -550,6 +571,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--year", help="the fiscal year")
     search.add_argument("--basis", help="a legal basis, in any spelling")
     search.add_argument("--lexical-weight", type=float, default=None, help="weight of the lexical score, 0–1")
+    search.add_argument("--hits-per-group", type=int, default=None, metavar="N",
+                        help="rows listed per group with --json (default 20, at most 500); counts have them all")
     search.add_argument("--json", action="store_true")
     search.set_defaults(run=cmd_search)
 
@@ -588,11 +611,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
     serve = store_command("serve", "serve the SPARQL endpoint, the API and the pages",
-                          "Serve the store over HTTP with waitress (a production WSGI server).")
+                          "Serve the store over HTTP with waitress (a production WSGI server), in several "
+                          "processes that share the port; the store is held read-write meanwhile, so that no "
+                          "ingest writes under the server. SIGTERM or Ctrl-C stops every process.")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--threads", type=int, default=8, help="request threads")
-    serve.add_argument("--workers", type=int, default=2, help="SPARQL query worker processes")
+    serve.add_argument("--port", type=int, default=8000, help="the port (0: a free one, printed when ready)")
+    serve.add_argument("--processes", type=int, default=None, metavar="N",
+                       help="serving processes (default: one per core, at most 4: 2 on a 2-core machine); "
+                            "search and page rendering hold the GIL, so only processes use more cores")
+    serve.add_argument("--threads", type=int, default=8, help="request threads per process")
+    serve.add_argument("--workers", type=int, default=None,
+                       help="SPARQL query worker processes per serving process (default: one per core over "
+                            "all processes, at least 2: 2 on a 2-core machine)")
     serve.add_argument("--timeout", type=float, default=10.0, help="seconds a SPARQL query may run")
     serve.add_argument("--max-rows", type=int, default=10_000, help="result rows a SPARQL query returns at most")
     serve.set_defaults(run=cmd_serve)

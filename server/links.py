@@ -5,8 +5,16 @@ knows, at ``/api/<kind>/<id>``. ``decorate`` adds ``page`` and ``api`` to every 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote as _quote, urlencode
+
+
+@lru_cache(maxsize=65536)
+def quote(path: str, safe: str = "/") -> str:
+    """urllib's quote, remembered: a search answer links the same units, projects and bases
+    hundreds of times, and quoting Chinese paths was a fifth of its time (cProfile)."""
+    return _quote(path, safe=safe)
 
 _API_KINDS = (
     (re.compile(r"^unit/([^/]+)$"), "units"),

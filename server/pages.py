@@ -87,7 +87,8 @@ def home():
             page_number = entities._int_param("page", 1, 1, 10)
             from .api import search_page
 
-            result = search_page(searcher.search(q, k * page_number, args.get("field", "description"), filters), k, page_number)
+            result = search_page(searcher.search(q, k * page_number, args.get("field", "description"), filters,
+                                                 hits_per_group=args.get("hits_per_group")), k, page_number)
         except SearchError as err:
             error = err.message
         except Problem as err:

@@ -90,6 +90,11 @@ class _Pools:
 _pools = _Pools()
 
 
+def query_pool(app) -> QueryPool:
+    """The app's pool of SPARQL query workers (one per app, made on first use)."""
+    return _pools.get(app)
+
+
 def _cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
@@ -165,7 +170,7 @@ def endpoint():
     check_operation(query)
     default_graphs, named_graphs = _graph_params()
     config = current_app.config
-    reply = _pools.get(current_app).run(QueryRequest(
+    reply = query_pool(current_app).run(QueryRequest(
         query=query,
         accept=request.headers.get("Accept"),
         format=request.values.get("format"),
@@ -211,7 +216,7 @@ def _service_description() -> Response:
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
     try:
-        names = _pools.get(current_app).named_graphs()
+        names = query_pool(current_app).named_graphs()
     except Exception:  # the description still answers without the list
         names = []
     for name in names:

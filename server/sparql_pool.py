@@ -2,16 +2,22 @@
 
 Oxigraph evaluates a query in native code that cannot be interrupted from Python; a query that
 outlives its time limit is stopped by ending the worker process that runs it, and a fresh worker
-takes its place. Each worker opens the store read-only. While one worker is busy, the others
-serve other clients. Results are serialised in the worker with the libraries' serialisers and
-capped at a row limit.
+takes its place. Each worker opens the store read-only and ends with the process that started
+it. While one worker is busy, the others serve other clients. Results are serialised in the
+worker by Oxigraph's own serialisers and capped at a row limit: SELECT rows are counted in the
+serialised output as it is written (no Python object per row), and the output is cut after the
+last row allowed.
 """
 
 from __future__ import annotations
 
 import atexit
 import multiprocessing
+import multiprocessing.connection
+import os
 import queue
+import re
+import signal
 import threading
 from dataclasses import dataclass, field
 from itertools import islice
@@ -44,21 +50,6 @@ class QueryReply:
 
 
 # ---- in the worker process ---------------------------------------------------------------------------
-def _term(term):
-    import pyoxigraph as ox
-    import rdflib
-
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    return rdflib.Literal(str(term))  # RDF-star triples: shown as text
-
-
 def execute(store, request: QueryRequest) -> QueryReply:
     """Run one query on ``store`` and serialise its results as negotiated."""
     import pyoxigraph as ox
@@ -91,7 +82,7 @@ def execute(store, request: QueryRequest) -> QueryReply:
             body = ox.serialize(triples[: request.max_rows], format=_graph_format(fmt.key), prefixes=_prefixes(fmt.key))
             return QueryReply(200, fmt.media_type, body, truncated=truncated, rows=min(len(triples), request.max_rows))
         fmt = negotiate(RESULTS, request.accept, request.format)
-        return _solutions(results, fmt, request.max_rows)
+        return _solutions(results, fmt, request.max_rows, lambda: store.query(request.query, **options))
     except NotAcceptable as err:
         return QueryReply(406, error="not_acceptable", message=str(err))
     except (OSError, RuntimeError) as err:
@@ -118,42 +109,122 @@ def _prefixes(key: str):
     return PREFIXES if key in ("turtle", "rdfxml") else None
 
 
-def _solutions(results, fmt, max_rows: int) -> QueryReply:
-    """SELECT results, capped: the kept rows go through rdflib's SPARQL JSON serialiser, and from
-    that JSON through Oxigraph's serialiser into the other formats."""
-    import json
+class _CapReached(Exception):
+    """Raised inside a serialiser's write: the rows passed the limit, stop writing."""
 
+
+@dataclass(frozen=True)
+class _Marks:
+    """The bytes that mark each row in Oxigraph's output of a results format and cannot occur
+    inside a value, so that rows are counted without parsing."""
+
+    rows: tuple[bytes, ...]  # each row has exactly one of these
+    ends: bool = False  # the mark ends its row (else it starts it)
+    headers: int = 0  # marks before the first row
+    empty: tuple[bytes, ...] = ()  # a row that has none of ``rows`` has one of these (or a value does)
+
+    @property
+    def width(self) -> int:
+        return max(len(mark) for mark in self.rows + self.empty)
+
+
+#: JSON escapes every ``"`` inside a string, XML every ``<`` in text, TSV every line break. An
+#: empty JSON row (``{}``, every variable unbound) has no such mark: ``[{}`` and ``,{}`` count it,
+#: or text that looks like it, so they only bound the count from above.
+_MARKS = {
+    "json": _Marks((b'[{"', b',{"'), empty=(b"[{}", b",{}")),
+    "xml": _Marks((b"<result>",)),
+    "tsv": _Marks((b"\n",), ends=True, headers=1),
+}
+
+
+class _RowCounter:
+    """A file for ``QuerySolutions.serialize`` that keeps what is written and counts the rows as
+    they come; past ``max_rows`` rows it stops the serialiser (by raising _CapReached)."""
+
+    def __init__(self, key: str, max_rows: int):
+        self.key, self.marks, self.max_rows = key, _MARKS[key], max_rows
+        self.parts: list[bytes] = []
+        self.rows = -self.marks.headers
+        self.maybe_empty = 0
+        self.tail = b""
+
+    def write(self, data) -> int:
+        if self.rows > self.max_rows:  # the serialiser may write once more as it stops
+            raise _CapReached
+        data = bytes(data)
+        self.parts.append(data)
+        window = self.tail + data  # a mark split across two writes is counted once, in the second
+        self.rows += sum(window.count(mark) for mark in self.marks.rows)
+        self.maybe_empty += sum(window.count(mark) for mark in self.marks.empty)
+        self.tail = window[len(window) - self.marks.width + 1:]
+        if self.rows > self.max_rows:
+            raise _CapReached
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def serialize(self, results) -> bool:
+        """Write ``results`` into this counter; True if they have more than ``max_rows`` rows."""
+        try:
+            results.serialize(self, _results_format(self.key))
+        except _CapReached:
+            return True
+        return False
+
+    @property
+    def exact(self) -> bool:
+        return not self.maybe_empty
+
+    def body(self, truncated: bool) -> bytes:
+        """What was written; when truncated, the first ``max_rows`` rows of it, closed."""
+        data = b"".join(self.parts)
+        if not truncated:
+            return data
+        pattern = b"|".join(re.escape(mark) for mark in self.marks.rows)
+        mark = next(islice(re.finditer(pattern, data), self.max_rows, None))
+        if self.marks.ends:
+            return data[: mark.end()]
+        data = data[: mark.start()]
+        if self.key == "json":
+            return data + (b"[]}}" if mark.group().startswith(b"[") else b"]}}")
+        return data + b"</results></sparql>"
+
+
+def _solutions(results, fmt, max_rows: int, rerun) -> QueryReply:
+    """SELECT results as Oxigraph's serialiser writes them, cut at ``max_rows`` rows: the rows are
+    counted as they are written, so a result within the limit costs nothing more. CSV, which has
+    no row marks, goes through TSV; so does JSON with empty rows near the limit (``rerun`` runs
+    the query again for it)."""
     import pyoxigraph as ox
-    from rdflib.query import Result
-    from rdflib.term import Variable
 
-    names = [v.value for v in results.variables]
-    rows = list(islice(results, max_rows + 1))
-    truncated = len(rows) > max_rows
-    rows = rows[:max_rows]
-    result = Result("SELECT")
-    result.vars = [Variable(name) for name in names]
-    result.bindings = [
-        {Variable(name): _term(solution[name]) for name in names if solution[name] is not None}
-        for solution in rows
-    ]
-    body = result.serialize(format="json")
-    if fmt.key == "json":
-        if truncated:
-            data = json.loads(body)
-            data["budgetkg"] = {"truncated": True, "row_limit": max_rows}
-            body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-    else:
-        body = ox.parse_query_results(body, ox.QueryResultsFormat.JSON).serialize(format=_results_format(fmt.key))
-    return QueryReply(200, fmt.media_type, body, truncated=truncated, rows=len(rows))
+    key = "tsv" if fmt.key == "csv" else fmt.key
+    counter = _RowCounter(key, max_rows)
+    truncated = counter.serialize(results)
+    if not counter.exact and (truncated or counter.rows + counter.maybe_empty > max_rows):
+        counter = _RowCounter("tsv", max_rows)
+        truncated = counter.serialize(rerun())
+    body = counter.body(truncated)
+    if counter.key != fmt.key:
+        body = ox.parse_query_results(body, ox.QueryResultsFormat.TSV).serialize(format=_results_format(fmt.key))
+    if truncated and fmt.key == "json":
+        body = body[: body.rindex(b"}")] + b',"budgetkg":{"truncated":true,"row_limit":%d}}' % max_rows
+    rows = max_rows if truncated else max(counter.rows, 0)
+    return QueryReply(200, fmt.media_type, body, truncated=truncated, rows=rows)
 
 
 def _worker_main(path: str, connection) -> None:
     import pyoxigraph as ox
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the owner stops workers
+    _exit_with_owner()
     store = ox.Store.read_only(path)
     while True:
-        message = connection.recv()
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):  # the owner is gone
+            return
         if message is None:
             return
         kind, payload = message
@@ -164,7 +235,24 @@ def _worker_main(path: str, connection) -> None:
                 reply = execute(store, payload)
         except Exception as err:  # report, never die on one bad query
             reply = QueryReply(500, error="internal", message=f"{type(err).__name__}: {err}")
-        connection.send(reply)
+        try:
+            connection.send(reply)
+        except (OSError, EOFError):
+            return
+
+
+def _exit_with_owner() -> None:
+    """End this process as soon as the process that started it ends, even in the middle of a
+    native query (Oxigraph releases the GIL while it evaluates)."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="owner-watch", daemon=True).start()
 
 
 # ---- in the server process -------------------------------------------------------------------------------
@@ -189,52 +277,68 @@ class _Worker:
         self.connection.close()
 
 
-class QueryPool:
-    """``size`` worker processes over the store at ``path``, started on first use."""
+def default_size(processes: int = 1) -> int:
+    """Query workers for each of ``processes`` serving processes: one per core over them all (a
+    query is native code that uses its core fully), and at least 2 per process, so that a runaway
+    query leaves another worker free."""
+    cores = os.cpu_count() or 1
+    return max(2, -(-cores // processes))
 
-    def __init__(self, path: str, size: int = 2, timeout: float = 10.0):
-        self.path, self.size, self.timeout = path, size, timeout
+
+class QueryPool:
+    """``size`` worker processes (default: :func:`default_size`) over the store at ``path``,
+    started by :meth:`start` or on first use."""
+
+    def __init__(self, path: str, size: int | None = None, timeout: float = 10.0):
+        self.path, self.size, self.timeout = path, size or default_size(), timeout
         self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._started = False
+        self._started = self._closed = False
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
         atexit.register(self.close)
 
-    def _start(self) -> None:
+    def start(self) -> None:
+        """Start the workers now (a server does, before it serves) rather than on the first query."""
         with self._lock:
-            if not self._started:
+            if not self._started and not self._closed:
                 for _ in range(self.size):
                     self._add()
                 self._started = True
 
     def _add(self) -> None:
+        if self._closed:
+            return
         worker = _Worker(self.path)
         self._all.append(worker)
         self._idle.put(worker)
 
     def _ask(self, message, timeout: float | None = None):
-        self._start()
+        if not self._started:
+            self.start()
         timeout = self.timeout if timeout is None else timeout
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise BusyError from None
+        if self._closed:
+            raise RuntimeError("the server is stopping")
         try:
             reply = worker.ask(message, timeout)
         except TimeoutError:
-            worker.stop()  # the only way to stop native code: end the process
-            with self._lock:
-                self._all.remove(worker)
-                self._add()
+            self._replace(worker)  # the only way to stop native code: end the process
             raise
-        except (EOFError, OSError, BrokenPipeError):
-            worker.stop()
-            with self._lock:
-                self._all.remove(worker)
-                self._add()
+        except (EOFError, OSError):
+            self._replace(worker)
             raise RuntimeError("the query worker died") from None
         self._idle.put(worker)
         return reply
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._lock:
+            if worker in self._all:
+                self._all.remove(worker)
+            self._add()
 
     def run(self, request: QueryRequest) -> QueryReply:
         """Run a query within the time limit; a query that outlives it is stopped."""
@@ -253,6 +357,9 @@ class QueryPool:
         return self._ask(("graphs", None))
 
     def close(self) -> None:
+        """Stop every worker; the pool answers no more queries."""
+        with self._lock:
+            self._closed = True
         for worker in list(self._all):
             try:
                 worker.connection.send(None)

@@ -417,9 +417,11 @@ def test_shape_paths_and_targets_are_used(shapes, hebei_graph, small_graph, all_
     bkg:sourcePage, bkg:pageCount and the 功能分类 figures)."""
     data = hebei_graph + small_graph + all_graphs
     used = set(data.predicates())
-    # the wording clusters are minted by the wording index, not by a document's graph: their
-    # shape is checked on the real clusters in tests/test_wording.py
-    derived = {BKG.wording, BKG.useCount, BKG.Wording}
+    # the wording clusters and the corpus statistics are minted by the index sync, not by a
+    # document's graph: their shapes are checked on the real ones in tests/test_wording.py and
+    # tests/test_statistics.py
+    derived = {BKG.wording, BKG.useCount, BKG.Wording, BKG.projectUseCount, BKG.unitUseCount, BKG.projectCostSum,
+               BKG.useRank}
     for path in set(shapes.objects(None, SH.path)) | set(shapes.objects(None, SH.inversePath)):
         if isinstance(path, URIRef) and path not in derived:
             assert path in used, path
@@ -646,8 +648,15 @@ def _document_lists_a_project(g: Graph):
 
 def _project_not_part_of_document(g: Graph):
     node = first(g, BKG.Project)
+    document = g.value(node, DCTERMS.isPartOf)
     g.remove((node, DCTERMS.isPartOf, None))
-    return node, DCTERMS.isPartOf
+    return {node, document}, DCTERMS.isPartOf  # the document's bkg:parsedProjectCount counted it
+
+
+def _project_count_wrong(g: Graph):
+    node = first(g, BKG.BudgetDocument)
+    g.set((node, BKG.parsedProjectCount, Literal(int(g.value(node, BKG.parsedProjectCount)) + 1)))
+    return node, None
 
 
 def _project_indicator_without_project(g: Graph):
@@ -757,6 +766,7 @@ MUTATIONS: dict[str, Callable[[Graph], tuple[URIRef | set[URIRef], URIRef | None
     "indicator-class-four-levels": _deep_indicator_class,
     "document-lists-a-project": _document_lists_a_project,
     "project-not-part-of-document": _project_not_part_of_document,
+    "project-count-wrong": _project_count_wrong,
     "project-indicator-without-project": _project_indicator_without_project,
     "indicator-names-another-project": _indicator_names_another_project,
     "area-indicator-with-project": _area_indicator_with_project,

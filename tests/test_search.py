@@ -287,3 +287,39 @@ def test_repeated_queries_reuse_their_vector(searcher):
     counted.search("第三个查询", 3)
     counted.search("队伍培训的天数", 5)  # pushed out of a cache of two: encoded again
     assert len(calls) == 4 and len(counted.query_cache) == 2
+
+
+# ---- a group lists at most hits_per_group rows and counts them all ------------------------------------------
+def test_groups_list_hits_per_group_rows_and_count_all(searcher):
+    full = searcher.search("培训搞了多少天", k=5, hits_per_group=500)["groups"][0]
+    capped = searcher.search("培训搞了多少天", k=5, hits_per_group=2)["groups"][0]
+    assert full["text"] == capped["text"] == "培训持续的天数"
+    assert full["count"] == len(full["hits"]) == 6 and full["more"] == 0
+    assert capped["count"] == 6 and len(capped["hits"]) == 2 and capped["more"] == 4
+    assert capped["units"] == full["units"] == len({h["unit"] for h in full["hits"]})
+    assert [h["indicator"] for h in capped["hits"]] == [h["indicator"] for h in full["hits"][:2]]
+    assert capped["wording"] and capped["wording"] == full["wording"]
+
+
+def test_group_counts_follow_the_filters(searcher):
+    plain = searcher.search("预算", k=10, hits_per_group=1)
+    cost = searcher.search("预算", k=10, hits_per_group=1, filters={"level2": "成本指标"})
+    full = {g["text"]: g for g in searcher.search("预算", k=10, hits_per_group=500, filters={"level2": "成本指标"})["groups"]}
+    assert all(len(g["hits"]) == 1 for g in plain["groups"] + cost["groups"])
+    for group in cost["groups"]:
+        assert group["count"] == len(full[group["text"]]["hits"])  # the count is of the filtered rows
+
+
+def test_similar_counts_leave_the_indicator_itself_out(searcher):
+    hit = searcher.search("培训持续的天数", k=1, hits_per_group=500)["groups"][0]["hits"][0]
+    result = searcher.similar(hit["indicator"], k=3, hits_per_group=1)
+    same = next(g for g in result["groups"] if g["text"] == "培训持续的天数")
+    assert same["count"] == 5 and len(same["hits"]) == 1 and same["more"] == 4
+    assert same["hits"][0]["indicator"] != hit["indicator"]
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "many"])
+def test_hits_per_group_is_checked(searcher, value):
+    with pytest.raises(SearchError) as err:
+        searcher.search("满意度", hits_per_group=value)
+    assert err.value.param == "hits_per_group"

@@ -81,6 +81,20 @@ def test_search_paginates(client):
     assert hit["indicator_page"].startswith("/id/document/") and hit["unit_page"].startswith("/id/unit/")
 
 
+
+def test_search_lists_hits_per_group_and_links_every_use(client):
+    soup = page(client, "/?q=培训持续的天数&hits_per_group=2")
+    group = soup.select_one("section.result-group")
+    assert group.select_one("span.wording").get_text() == "培训持续的天数"
+    assert len(group.select("li.hit")) == 2
+    more = group.select_one("li.more")
+    assert "4" in more.get_text() and more.a["href"].startswith("/id/wording/")
+    twin = api(client, "/api/search", q="培训持续的天数", hits_per_group=2)["groups"][0]
+    assert twin["more"] == 4 and twin["wording_page"] == more.a["href"]
+    uses = api(client, twin["wording_api"], per_page=50)["uses"]
+    assert uses["total"] >= 6  # the wording's page lists every use the group counted
+
+
 # ---- entity pages ------------------------------------------------------------------------------
 def test_unit_page_has_documents_summary_charts_and_projects(client):
     soup = page(client, local(BASE + "unit/" + JUSTICE))

