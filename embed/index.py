@@ -35,13 +35,22 @@ CREATE TABLE IF NOT EXISTS items (
     description TEXT, level1 TEXT, level2 TEXT, level3 TEXT, value TEXT,
     project TEXT, project_name TEXT, project_no INTEGER, unit TEXT, unit_name TEXT, year INTEGER, line INTEGER, page INTEGER
 );
-CREATE INDEX IF NOT EXISTS items_text ON items (text_id);
-CREATE INDEX IF NOT EXISTS items_name ON items (name_id);
 CREATE INDEX IF NOT EXISTS items_document ON items (document);
 CREATE TABLE IF NOT EXISTS item_bases (indicator TEXT NOT NULL, basis TEXT NOT NULL, canonical TEXT, kind TEXT);
 CREATE INDEX IF NOT EXISTS item_bases_indicator ON item_bases (indicator);
 CREATE INDEX IF NOT EXISTS item_bases_basis ON item_bases (basis);
 """
+#: The rows of a wording in the order a result group lists them, with the unit its count needs:
+#: a group's first rows are read off the index (only rows of one project are sorted, by indicator),
+#: not sorted from all its rows (a boilerplate wording has ~100,000 at 10,000 documents), and its
+#: counts come from the index alone. The indicator left out halves them (145 MB each at 10,000
+#: documents). They replace the plain (text_id) and (name_id) indexes; an index file from before
+#: gets them when it is opened writable.
+SEARCH_INDEXES = {
+    "items_text_order": "CREATE INDEX items_text_order ON items (text_id, unit_name, year, project_no, unit)",
+    "items_name_order": "CREATE INDEX items_name_order ON items (name_id, unit_name, year, project_no, unit)",
+}
+REPLACED_INDEXES = ("items_text", "items_name")
 
 #: Above this many vectors the FAISS index is HNSW (approximate); below it, exact flat search.
 #: Chosen with bench/search.py: exact inner-product search costs about 0.09 ms per thousand
@@ -77,6 +86,40 @@ WHERE {
 BASES_QUERY = """SELECT ?indicator ?basis WHERE { GRAPH <%(doc)s> { ?indicator a bkg:Indicator ; bkg:legalBasis ?basis . } }"""
 
 
+@dataclass(frozen=True)
+class DocumentRows:
+    """What the sync reads from a document's graph, read instead where the document was parsed
+    (``budgetkg ingest`` of a new store): the rows of INDICATORS_QUERY, BASES_QUERY and
+    statistics.CITATIONS_QUERY, for the version ``sha256``."""
+
+    sha256: str
+    rows: list[dict[str, Any]]
+    bases: list[dict[str, Any]]
+    citations: list[tuple[str, str, str, str | None]]
+
+
+def document_rows(item) -> DocumentRows:
+    """In a parse worker (BudgetStore.build's ``extract``): the document's own graph in a store in
+    memory, asked the very queries the sync asks the store. Each reads only the document's named
+    graph, so the rows are the same; reading them back from a store of 10,000 documents took
+    most of the sync (py-spy), and parse workers have time to spare while the store is written."""
+    import pyoxigraph as ox
+
+    from budgetkg.graph.store import BudgetStore
+    from budgetkg.graph.vocab import BKG
+
+    from .statistics import CITATIONS_QUERY
+
+    memory = BudgetStore(None)
+    memory.store.load(item.own, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(item.iri))
+    doc = {"doc": item.iri}
+    sha = next(iter(memory.store.quads_for_pattern(ox.NamedNode(item.iri), ox.NamedNode(str(BKG.sha256)), None, None)))
+    citations = [(row["basis"].value, row["project"].value, row["unit"].value,
+                  None if row["cost"] is None else row["cost"].value) for row in memory.query(CITATIONS_QUERY % doc)]
+    return DocumentRows(sha.object.value, _rows(memory.query(INDICATORS_QUERY % doc)),
+                        _rows(memory.query(BASES_QUERY % doc)), citations)
+
+
 class IndexError_(Exception):
     """The index cannot be used as asked (another model built it, it is damaged)."""
 
@@ -102,6 +145,7 @@ class WordingIndex:
         path = ":memory:" if self.folder is None else str(self.folder / "index.sqlite")
         self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.db.executescript(SCHEMA)
+        _add_search_indexes(self.db)
         self.lock = threading.RLock()
         self._faiss = None
         self._lexical = None
@@ -132,9 +176,13 @@ class WordingIndex:
         return dict(self.db.execute("SELECT iri, sha256 FROM documents"))
 
     # ---- keeping in step with the graph -------------------------------------------------------------
-    def sync(self, store, progress=None) -> SyncReport:
+    def sync(self, store, progress=None, handed: dict[str, DocumentRows] | None = None) -> SyncReport:
         """Bring the index in line with the graph store: index documents it lacks or holds in an
-        older version, drop documents the store no longer has."""
+        older version, drop documents the store no longer has. ``handed``: document IRI → its
+        rows as read where it was parsed (``document_rows``), used when of the stored version."""
+        from .statistics import SCHEMA as STATISTICS_SCHEMA
+
+        self.db.executescript(STATISTICS_SCHEMA)
         wanted = {str(doc["doc"]): str(doc["sha"]) for doc in store.documents()}
         have = self.documents()
         stale = [iri for iri, sha in have.items() if wanted.get(iri) != sha]
@@ -146,7 +194,7 @@ class WordingIndex:
                     self._remove_document(iri)
             for start in range(0, len(missing), SYNC_CHUNK):  # one encoding batch per chunk of documents
                 chunk = missing[start:start + SYNC_CHUNK]
-                embedded += self._index_documents(store, [(iri, wanted[iri]) for iri in chunk])
+                embedded += self._index_documents(store, [(iri, wanted[iri]) for iri in chunk], handed or {})
                 if progress:
                     for iri in chunk:
                         progress(iri)
@@ -221,14 +269,21 @@ class WordingIndex:
             cache[node] = (label.object.value, None if kind is None else kind.object.value)
         return cache
 
-    def _index_documents(self, store, documents: list[tuple[str, str]]) -> int:
-        """Index documents (IRI, sha256): their new texts encoded in one batch, then each
-        document's rows written in a transaction of its own."""
+    def _index_documents(self, store, documents: list[tuple[str, str]], handed: dict[str, DocumentRows]) -> int:
+        """Index documents (IRI, sha256): their new texts encoded in one batch, then their rows
+        (and, when handed, their citations for the statistics) written in one transaction."""
+        from .statistics import record_citations
+
         read = []
         texts: set[str] = set()
         for iri, sha in documents:
-            rows = _rows(store.query(INDICATORS_QUERY % {"doc": iri}))
-            bases = _rows(store.query(BASES_QUERY % {"doc": iri}))
+            given = handed.get(iri)
+            if given is not None and given.sha256 == sha:
+                rows, bases, citations = [dict(row) for row in given.rows], given.bases, given.citations
+            else:
+                rows = _rows(store.query(INDICATORS_QUERY % {"doc": iri}))
+                bases = _rows(store.query(BASES_QUERY % {"doc": iri}))
+                citations = None  # read by sync_statistics
             labels = self._labels(store, {row[key] for row in rows for key in ("unit", "class1", "class2") if row.get(key)}
                                   | {b["basis"] for b in bases})
             for row in rows:
@@ -239,12 +294,12 @@ class WordingIndex:
             bases = [{**b, "canonical": labels[b["basis"]][0], "kind": labels[b["basis"]][1]}
                      for b in bases if b["basis"] in labels]
             texts |= {row[key] for row in rows for key in ("description", "level3") if row.get(key)}
-            read.append((iri, sha, rows, bases))
+            read.append((iri, sha, rows, bases, citations))
         embedded = self._ensure_texts(texts)
         ids = self._text_ids(texts)
-        for iri, sha, rows, bases in read:
-            with self.db:
-                self.db.execute("BEGIN")
+        with self.db:  # one transaction for the chunk: a commit per document, each with its
+            self.db.execute("BEGIN")  # fsyncs, was most of the sync at 10,000 documents (py-spy)
+            for iri, sha, rows, bases, citations in read:
                 self._delete_items(iri)
                 self.db.executemany(
                     "INSERT OR REPLACE INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -263,6 +318,8 @@ class WordingIndex:
                     [(b["indicator"], b["basis"], b["canonical"], b["kind"]) for b in bases],
                 )
                 self.db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?)", (iri, sha))
+                if citations is not None:
+                    record_citations(self.db, iri, sha, citations)
         self._index_projects([iri for iri, *_ in read])
         return embedded
 
@@ -422,12 +479,26 @@ class WordingIndex:
         query_vector = self._query_tfidf(vectorizer, query)
         # only the query's n-grams' columns: 20× faster than the whole product at 33 k texts
         scores = columns[:, query_vector.indices] @ query_vector.data
-        ids = np.fromiter(order.keys(), dtype=np.int64)
-        if allowed is not None:
-            mask = np.isin(ids, allowed)
-            ids, scores = ids[mask], scores[mask]
+        ids, mask = self._lexical_rows(order, allowed)
+        if mask is not None:
+            scores = scores[mask]
         best = np.argsort(-scores)[:k]
         return [(int(ids[i]), float(scores[i])) for i in best if scores[i] > 0]
+
+    def _lexical_rows(self, order: dict[int, int], allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
+        """The text ids of the lexical rows that are in ``allowed``, and their mask (None: all): kept
+        for the unfiltered sets, beside their FAISS selectors (1 ms a search at 30,000 texts)."""
+        key = -1 - id(allowed)  # negative: apart from the selectors, whose keys are ids
+        cached = self._selectors.get(key)
+        if cached is not None and cached[0] is allowed and cached[1][0] is order:
+            return cached[1][1], cached[1][2]
+        ids = np.fromiter(order.keys(), dtype=np.int64)
+        mask = None if allowed is None else np.isin(ids, allowed)
+        if mask is not None:
+            ids = ids[mask]
+        if allowed is None or any(allowed is live for live in self._live.values()):
+            self._selectors[key] = (allowed, (order, ids, mask))
+        return ids, mask
 
     def _query_tfidf(self, vectorizer, query: str):
         """The query's TF-IDF vector, kept for recent queries (a search needs it twice, a page
@@ -466,28 +537,36 @@ class WordingIndex:
             return []
         column = "text_id" if field == "description" else "name_id"
         where, params = _where(filters)
-        marks = ",".join("?" * len(text_ids))
-        conditions = f"i.{column} IN ({marks})" + (f" AND {where}" if where else "")
-        args: list[Any] = [*text_ids, *params]
-        if exclude is not None:
-            conditions += " AND i.indicator != ?"
-            args.append(exclude)
+        conditions = (f" AND {where}" if where else "") + (" AND i.indicator != ?" if exclude is not None else "")
+        args: list[Any] = [*params] + ([exclude] if exclude is not None else [])
         order = "i.unit_name, i.year, i.project_no, i.indicator"
         order_args: list[Any] = []
         if prefer is not None:
             order = "(i.unit = ?), (i.project = ?), " + order
             order_args = [prefer["unit"], prefer["project"]]
-        if limit is None:
-            sql = (f"SELECT i.*, t.text AS matched FROM items i JOIN texts t ON t.id = i.{column} "
-                   f"WHERE {conditions} ORDER BY {order}")
-            cursor = self.db.execute(sql, [*args, *order_args])
+        select = f"SELECT i.*, t.text AS matched FROM items i JOIN texts t ON t.id = i.{column}"
+        if limit is not None and not filters.get("basis"):
+            # a query per text, read in the order of items_text_order and stopped after ``limit``
+            # rows: a window over all the rows of a boilerplate wording took 0.5-1 s at 10,000
+            # documents. (The basis filter's subquery would be evaluated once per text: one query.)
+            sql = f"{select} WHERE i.{column} = ?{conditions} ORDER BY {order} LIMIT ?"
+            rows: list[tuple] = []
+            for text_id in dict.fromkeys(text_ids):
+                cursor = self.db.execute(sql, [text_id, *args, *order_args, int(limit)])
+                rows.extend(cursor.fetchall())
         else:
-            sql = (f"SELECT * FROM (SELECT i.*, t.text AS matched, ROW_NUMBER() OVER "
-                   f"(PARTITION BY i.{column} ORDER BY {order}) AS rank_in_text FROM items i "
-                   f"JOIN texts t ON t.id = i.{column} WHERE {conditions}) WHERE rank_in_text <= ? ORDER BY rank_in_text")
-            cursor = self.db.execute(sql, [*order_args, *args, int(limit)])
+            marks = ",".join("?" * len(text_ids))
+            conditions = f"i.{column} IN ({marks})" + conditions
+            if limit is None:
+                cursor = self.db.execute(f"{select} WHERE {conditions} ORDER BY {order}", [*text_ids, *args, *order_args])
+            else:
+                sql = (f"SELECT * FROM (SELECT i.*, t.text AS matched, ROW_NUMBER() OVER "
+                       f"(PARTITION BY i.{column} ORDER BY {order}) AS rank_in_text FROM items i "
+                       f"JOIN texts t ON t.id = i.{column} WHERE {conditions}) WHERE rank_in_text <= ? ORDER BY rank_in_text")
+                cursor = self.db.execute(sql, [*order_args, *text_ids, *args, int(limit)])
+            rows = cursor.fetchall()
         names = [d[0] for d in cursor.description]
-        items = [dict(zip(names, row)) for row in cursor]
+        items = [dict(zip(names, row)) for row in rows]
         if items:
             marks = ",".join("?" * len(items))
             bases: dict[str, list[dict[str, str]]] = {}
@@ -564,6 +643,25 @@ def build_faiss(vectors: np.ndarray, threshold: int = HNSW_THRESHOLD):
     if len(vectors):
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index
+
+
+def _add_search_indexes(db: sqlite3.Connection) -> None:
+    """Create SEARCH_INDEXES where missing or defined otherwise, and drop the indexes they replace
+    (once, at the first writable open of an older index: 5 s at 10,000 documents). An index that
+    is read-only, or that another process is writing, is searched without them meanwhile (the same
+    answers, slower)."""
+    have = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
+    script = [f"DROP INDEX IF EXISTS {name}; {sql};" for name, sql in SEARCH_INDEXES.items() if have.get(name) != sql]
+    script += [f"DROP INDEX {name};" for name in REPLACED_INDEXES if name in have]
+    if not script:
+        return
+    try:
+        db.executescript(f"BEGIN; {' '.join(script)} COMMIT;")
+    except sqlite3.OperationalError as err:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        if not any(reason in str(err) for reason in ("readonly", "read-only", "locked")):
+            raise
 
 
 FILTER_COLUMNS = {"level1": "i.level1", "level2": "i.level2", "unit": "i.unit_name", "year": "i.year"}

@@ -7,7 +7,8 @@ units cite it, what those projects cost and its rank in the query's order (``bkg
 The index sync runs :func:`sync_statistics` after every ingest and remove (data flows graph →
 embed: it reads the store and writes only its own graph). Each indexed document's citations, the
 rows of the original aggregate's inner ``SELECT DISTINCT ?basis ?project ?unit ?cost``, are read
-from its named graph once per version (sha256) into the index's SQLite file; the totals are
+from its named graph once per version (sha256) into the index's SQLite file (or handed over by
+the index sync, read where the document was parsed); the totals are
 summed from there, decimals exactly, and the graph is replaced whole, with a marker, only when
 the indexed documents changed.
 """
@@ -60,10 +61,8 @@ def sync_statistics(index, store) -> bool:
             if have.get(iri) == sha:
                 continue
             rows = store.query(CITATIONS_QUERY % {"doc": iri})
-            db.executemany("INSERT INTO citations VALUES (?,?,?,?,?)", [
-                (iri, row["basis"].value, row["project"].value, row["unit"].value,
-                 None if row["cost"] is None else row["cost"].value) for row in rows])
-            db.execute("INSERT INTO citation_documents VALUES (?, ?)", (iri, sha))
+            record_citations(db, iri, sha, [(row["basis"].value, row["project"].value, row["unit"].value,
+                                              None if row["cost"] is None else row["cost"].value) for row in rows])
     graph = statistics_graph(store.iris.base)
     state = statistics_state(db)
     if store.query(f'ASK {{ GRAPH <{graph}> {{ <{graph}> bkg:sha256 "{state}" }} }}'):
@@ -75,6 +74,15 @@ def sync_statistics(index, store) -> bool:
     except (StoreError, OSError):
         return False
     return True
+
+
+def record_citations(db, iri: str, sha: str, citations: list[tuple[str, str, str, str | None]]) -> None:
+    """Keep a document version's citations (basis, project, unit, cost): the rows of
+    CITATIONS_QUERY, read from the store or, by the index sync, where the document was parsed."""
+    db.execute("DELETE FROM citations WHERE document = ?", (iri,))
+    db.execute("DELETE FROM citation_documents WHERE iri = ?", (iri,))
+    db.executemany("INSERT INTO citations VALUES (?,?,?,?,?)", [(iri, *row) for row in citations])
+    db.execute("INSERT INTO citation_documents VALUES (?, ?)", (iri, sha))
 
 
 def statistics_state(db) -> str:

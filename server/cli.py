@@ -145,15 +145,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     store_path = Path(args.store)
     fresh = not store_path.exists() or (store_path.is_dir() and not any(store_path.iterdir()))
     prefetched = None
+    handed: dict = {}  # document IRI → what the index sync reads of it, read by the parse workers
     try:
         if fresh and len(files) >= BULK_MINIMUM:
+            from budgetkg.embed.index import document_rows
             from budgetkg.embed.model import default_model_spec
             from budgetkg.embed.prefetch import Prefetcher
 
             # the texts are encoded in a process of their own while the store is built
             with Prefetcher(getattr(args, "model", None) or default_model_spec()) as prefetch:
                 BudgetStore.build(store_path, files, base=args.base, workers=workers, progress=record,
-                                  texts=prefetch.feed)
+                                  texts=prefetch.feed, extract=document_rows, extracted=handed.__setitem__)
                 prefetched = prefetch.collect()
                 if prefetch.error:
                     progress.write(f"budgetkg: encoding during the build failed ({prefetch.error}); "
@@ -175,16 +177,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"{counts['unchanged']} unchanged, {counts['failed']} failed"
     )
     status = EXIT_DOCUMENT_ERROR if counts["failed"] else EXIT_OK
-    return _sync_index(store, args, prefetched) or status
+    return _sync_index(store, args, prefetched, handed) or status
 
 
 #: From this many documents on, a new store is built by bulk loading.
 BULK_MINIMUM = 20
 
 
-def _sync_index(store, args: argparse.Namespace, prefetched: tuple | None = None) -> int:
+def _sync_index(store, args: argparse.Namespace, prefetched: tuple | None = None, handed: dict | None = None) -> int:
     """Bring the wording index in step with the graph (embedding only texts not seen before;
-    ``prefetched``: (model name, text → vector) encoded while the store was built)."""
+    ``prefetched``: (model name, text → vector) encoded while the store was built; ``handed``:
+    document IRI → its rows, read by the parse workers)."""
     from budgetkg.embed.index import IndexError_
     from budgetkg.embed.model import ModelError
     from budgetkg.embed.prefetch import PrefetchedModel
@@ -195,7 +198,7 @@ def _sync_index(store, args: argparse.Namespace, prefetched: tuple | None = None
         model = PrefetchedModel(model, prefetched[1])
     try:
         index = open_index(store.path, model)
-        report = index.sync(store)
+        report = index.sync(store, handed=handed)
     except (IndexError_, ModelError) as err:
         print(f"budgetkg: error: the wording index: {err}", file=sys.stderr)
         return EXIT_DOCUMENT_ERROR

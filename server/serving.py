@@ -29,7 +29,8 @@ _context = multiprocessing.get_context("spawn")
 MAX_DEFAULT_PROCESSES = 4
 #: Seconds a stopping process gets before it is killed.
 STOP_GRACE = 10.0
-#: Seconds a serving process gets to open the store and start its workers.
+#: Seconds a serving process gets to open the store and start its query workers (each of which
+#: gets sparql_pool.OPEN_TIMEOUT to open the store).
 START_TIMEOUT = 300.0
 
 
@@ -99,14 +100,42 @@ def _run_waitress(app, sock: socket.socket, threads: int, ident: str) -> None:
 
 
 def _prepare(app) -> Any:
-    """Open what a serving process needs before it serves: the store, and the query workers."""
+    """Open what a serving process needs before it serves: the store, and the query workers,
+    each of which has opened the store too (so that the first query finds one ready).
+
+    :raise ServeError: a query worker cannot open the store.
+    """
     from .app import resources
     from .sparql import query_pool
+    from .sparql_pool import WorkerError
 
     resources(app).store
     pool = query_pool(app)
-    pool.start()
+    try:
+        pool.start()
+    except WorkerError as err:
+        raise ServeError(str(err)) from None
+    _warm_search(app)
     return pool
+
+
+def _warm_search(app) -> None:
+    """Search once in each field before serving, so that no request pays for loading the model,
+    the FAISS index and the lexical model (with several processes, each its own: a process's
+    first search took over a second at 10,000 documents). A model or index that cannot load is
+    left to search to report; SPARQL and pages still serve."""
+    from budgetkg.embed.index import IndexError_
+    from budgetkg.embed.model import ModelError
+    from budgetkg.embed.search import FIELDS
+
+    from .app import resources
+
+    try:
+        searcher = resources(app).searcher
+        for field in FIELDS:
+            searcher.search("满意度", k=1, field=field)
+    except (ModelError, IndexError_, OSError) as err:
+        print(f"budgetkg: search is not ready: {err}", file=sys.stderr, flush=True)
 
 
 def serve(config: dict[str, Any], host: str, port: int, threads: int = 8, processes: int | None = None,
@@ -256,7 +285,11 @@ def _serve_process(config: dict[str, Any], sock: socket.socket, threads: int, id
     pool = None
     try:
         app = create_app({**config, "READ_ONLY": True, "INDEX_SYNCED": True})
-        pool = _prepare(app)
+        try:
+            pool = _prepare(app)
+        except ServeError as err:
+            print(f"budgetkg: error: {err}", file=sys.stderr, flush=True)
+            sys.exit(1)
         ready.send(os.getpid())
         ready.close()
         _run_waitress(app, sock, threads, ident)

@@ -2,11 +2,12 @@
 
 Oxigraph evaluates a query in native code that cannot be interrupted from Python; a query that
 outlives its time limit is stopped by ending the worker process that runs it, and a fresh worker
-takes its place. Each worker opens the store read-only and ends with the process that started
-it. While one worker is busy, the others serve other clients. Results are serialised in the
-worker by Oxigraph's own serialisers and capped at a row limit: SELECT rows are counted in the
-serialised output as it is written (no Python object per row), and the output is cut after the
-last row allowed.
+takes its place. Each worker opens the store read-only, says when it has, and ends with the
+process that started it. A worker gets queries only once it has opened the store (a cold store
+of several GB takes a while), so that the time limit counts the query alone. While one worker is
+busy, the others serve other clients. Results are serialised in the worker by Oxigraph's own
+serialisers and capped at a row limit: SELECT rows are counted in the serialised output as it is
+written (no Python object per row), and the output is cut after the last row allowed.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import os
 import queue
 import re
 import signal
+import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -47,6 +50,15 @@ class QueryReply:
     truncated: bool = False
     rows: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
+
+
+#: Seconds a query worker gets to open the store and answer a first query before it is given up.
+OPEN_TIMEOUT = 240.0
+#: Seconds between attempts to start a worker in place of one that could not open the store.
+RETRY_PAUSE = 5.0
+#: What a worker answers before it says it is ready: it reads an index of the store and imports
+#: what serialising a reply takes.
+WARM_UP = QueryRequest("ASK { GRAPH ?g { ?s ?p ?o } }")
 
 
 # ---- in the worker process ---------------------------------------------------------------------------
@@ -219,7 +231,15 @@ def _worker_main(path: str, connection) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the owner stops workers
     _exit_with_owner()
-    store = ox.Store.read_only(path)
+    try:
+        store = ox.Store.read_only(path)
+        warm = execute(store, WARM_UP)
+        if warm.status != 200:
+            raise OSError(warm.message)
+    except Exception as err:  # say why to the owner, which gives up this worker
+        connection.send(("failed", f"{type(err).__name__}: {err}"))
+        return
+    connection.send(("ready", os.getpid()))
     while True:
         try:
             message = connection.recv()
@@ -264,6 +284,22 @@ class _Worker:
         self.process.start()
         child.close()
 
+    def wait_ready(self, timeout: float) -> None:
+        """Wait until the worker has opened the store (its first message says so).
+
+        :raise WorkerError: it could not, stopped, or took longer than ``timeout`` seconds.
+        """
+        try:
+            if not self.connection.poll(timeout):
+                raise WorkerError(f"a SPARQL query worker did not open the store {self.path} within {timeout:g} s")
+            kind, detail = self.connection.recv()
+        except (EOFError, OSError):
+            self.process.join(timeout=1)
+            raise WorkerError(f"a SPARQL query worker stopped while opening the store {self.path} "
+                              f"(exit code {self.process.exitcode})") from None
+        if kind != "ready":
+            raise WorkerError(f"a SPARQL query worker cannot open the store {self.path}: {detail}")
+
     def ask(self, message, timeout: float):
         self.connection.send(message)
         if not self.connection.poll(timeout):
@@ -287,30 +323,45 @@ def default_size(processes: int = 1) -> int:
 
 class QueryPool:
     """``size`` worker processes (default: :func:`default_size`) over the store at ``path``,
-    started by :meth:`start` or on first use."""
+    started by :meth:`start` or on first use; a query gets ``timeout`` seconds to run, and as
+    long to wait for a free worker."""
 
     def __init__(self, path: str, size: int | None = None, timeout: float = 10.0):
         self.path, self.size, self.timeout = path, size or default_size(), timeout
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: queue.Queue[_Worker] = queue.Queue()  # only workers that have opened the store
         self._started = self._closed = False
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
         atexit.register(self.close)
 
-    def start(self) -> None:
-        """Start the workers now (a server does, before it serves) rather than on the first query."""
-        with self._lock:
-            if not self._started and not self._closed:
-                for _ in range(self.size):
-                    self._add()
-                self._started = True
+    def start(self, timeout: float = OPEN_TIMEOUT) -> None:
+        """Start the workers and wait until each has opened the store (a server does, before it
+        says it is ready), rather than on the first query.
 
-    def _add(self) -> None:
-        if self._closed:
-            return
+        :raise WorkerError: a worker cannot open the store within ``timeout`` seconds; none is left running.
+        """
+        with self._lock:
+            if self._started or self._closed:
+                return
+            workers = [self._spawn() for _ in range(self.size)]
+            deadline = time.monotonic() + timeout
+            try:
+                for worker in workers:
+                    worker.wait_ready(max(0.0, deadline - time.monotonic()))
+            except BaseException:  # WorkerError, or SIGTERM while waiting
+                for worker in workers:
+                    worker.stop()
+                    self._all.remove(worker)
+                raise
+            for worker in workers:
+                self._idle.put(worker)
+            self._started = True
+
+    def _spawn(self) -> _Worker:
+        """A new worker, known to :meth:`close` at once; it gets queries once admitted to ``_idle``."""
         worker = _Worker(self.path)
         self._all.append(worker)
-        self._idle.put(worker)
+        return worker
 
     def _ask(self, message, timeout: float | None = None):
         if not self._started:
@@ -334,11 +385,30 @@ class QueryPool:
         return reply
 
     def _replace(self, worker: _Worker) -> None:
+        """Stop ``worker`` and start another in its place, which gets queries once it has opened
+        the store (meanwhile the other workers serve)."""
         worker.stop()
         with self._lock:
             if worker in self._all:
                 self._all.remove(worker)
-            self._add()
+            if self._closed:
+                return
+            fresh = self._spawn()
+        threading.Thread(target=self._admit, args=(fresh,), name="query-worker-start", daemon=True).start()
+
+    def _admit(self, worker: _Worker) -> None:
+        """Give ``worker`` queries once it has opened the store; if it cannot, try another after
+        a pause."""
+        try:
+            worker.wait_ready(OPEN_TIMEOUT)
+        except WorkerError as err:
+            if self._closed:
+                return
+            print(f"budgetkg: {err}; starting another in {RETRY_PAUSE:g} s", file=sys.stderr, flush=True)
+            time.sleep(RETRY_PAUSE)
+            self._replace(worker)
+            return
+        self._idle.put(worker)
 
     def run(self, request: QueryRequest) -> QueryReply:
         """Run a query within the time limit; a query that outlives it is stopped."""
@@ -371,3 +441,7 @@ class QueryPool:
 
 class BusyError(Exception):
     pass
+
+
+class WorkerError(RuntimeError):
+    """A query worker could not open the store; says why."""

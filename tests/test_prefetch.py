@@ -73,3 +73,32 @@ def test_a_prefetcher_whose_model_fails_reports_it(tmp_path):
         prefetch.feed(["培训持续的天数"])
         name, vectors = prefetch.collect(timeout=120)
     assert (name, vectors) == (None, {}) and "not a sentence-transformers model folder" in prefetch.error
+
+
+def _sorted(rows):
+    return sorted(rows, key=lambda row: sorted(row.items()) if isinstance(row, dict) else tuple(map(str, row)))
+
+
+def test_rows_read_where_a_document_is_parsed_are_those_the_sync_reads_from_the_store(corpus_store):
+    """document_rows (run by the parse workers of a bulk build) gives, for every real document,
+    exactly the rows the index sync and the statistics read back from a store that holds it
+    among all the others: indicators with their values and provenance, bases, citations."""
+    from budgetkg.embed.index import BASES_QUERY, INDICATORS_QUERY, _rows, document_rows
+    from budgetkg.embed.statistics import CITATIONS_QUERY
+    from budgetkg.graph.store import prepare
+
+    checked = 0
+    for path in sorted(DATA.iterdir()):
+        if path.suffix not in (".txt", ".pdf"):
+            continue
+        item = prepare(path, corpus_store.iris.base)
+        handed = document_rows(item)
+        doc = {"doc": item.iri}
+        assert handed.sha256 == corpus_store.stored_sha256(item.iri)
+        assert _sorted(handed.rows) == _sorted(_rows(corpus_store.query(INDICATORS_QUERY % doc))), path.name
+        assert _sorted(handed.bases) == _sorted(_rows(corpus_store.query(BASES_QUERY % doc))), path.name
+        stored = [(r["basis"].value, r["project"].value, r["unit"].value, None if r["cost"] is None else r["cost"].value)
+                  for r in corpus_store.query(CITATIONS_QUERY % doc)]
+        assert _sorted(handed.citations) == _sorted(stored), path.name
+        checked += bool(handed.rows)
+    assert checked >= 2  # the documents with project indicator tables (Hebei, Shanghai 填报表)

@@ -1,6 +1,7 @@
 """`budgetkg serve` as a server: several processes on one port, each with its own query workers;
-runaway queries stopped; the store's lock held; every process gone after SIGTERM or Ctrl-C, or
-when its parent dies. And the row cap, counted in the serialised results of every format."""
+ready only once those have opened the store; runaway queries stopped; the store's lock held;
+every process gone after SIGTERM or Ctrl-C, or when its parent dies. And the row cap, counted in
+the serialised results of every format."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ import pytest
 from budgetkg.graph.store import BudgetStore
 from budgetkg.server.cli import main
 from budgetkg.server.negotiation import RESULTS
-from budgetkg.server.sparql_pool import _solutions
+from budgetkg.server.sparql_pool import QueryPool, QueryRequest, _solutions
 
 BIN = Path(sys.executable).parent / "budgetkg"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -248,6 +249,40 @@ def _parent(pid: int) -> int | None:
         return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
     except OSError:
         return None
+
+
+# ---- starting -------------------------------------------------------------------------------------------
+#: A time limit shorter than a query worker takes to start (a process, imports, the store opened),
+#: and far longer than PROJECTS takes on a started one.
+SHORT_LIMIT = 0.25
+
+
+def test_a_worker_gets_queries_only_once_it_has_opened_the_store(store):
+    """The first query after start, and those right after a worker is replaced, are not stopped
+    at the time limit while a worker is still opening the store."""
+    pool = QueryPool(str(store), size=2, timeout=SHORT_LIMIT)
+    try:
+        pool.start()
+        reply = pool.run(QueryRequest(PROJECTS))
+        assert reply.status == 200 and _count(reply.body) == "25"
+        assert pool.run(QueryRequest(RUNAWAY)).error == "timeout"  # its worker is replaced
+        for _ in range(15):  # while the new worker starts, and after: each worker in turn
+            reply = pool.run(QueryRequest(PROJECTS))
+            assert reply.status == 200, reply.message
+            time.sleep(0.1)
+    finally:
+        pool.close()
+
+
+def test_the_first_query_after_ready_is_answered(spare_store):
+    """Ready (the address printed) means that every serving process's query workers have opened
+    the store: the first query is answered within a limit shorter than they take to start."""
+    server = Server(spare_store, "--processes", "2", "--workers", "2", "--timeout", str(SHORT_LIMIT))
+    try:
+        status, _, body = _query(server, PROJECTS)
+        assert status == 200 and _count(body) == "25", body
+    finally:
+        server.stop()
 
 
 # ---- stopping --------------------------------------------------------------------------------------------

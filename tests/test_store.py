@@ -464,14 +464,22 @@ def test_build_refuses_a_store_that_has_data(tmp_path, copies, hebei_path):
         BudgetStore.build(tmp_path / "full", copies)
 
 
-def test_cli_builds_a_new_store_in_bulk(tmp_path, hebei_path, capsys):
+def test_cli_builds_a_new_store_in_bulk(tmp_path, hebei_path, capsys, monkeypatch):
     folder = tmp_path / "docs"
     folder.mkdir()
     for n in range(21):
         (folder / f"copy_{n:02d}.txt").write_bytes(hebei_path.read_bytes())
+    asked = []  # what this process asks the store: the workers hand the index its rows instead
+    real_query = BudgetStore.query
+    monkeypatch.setattr(BudgetStore, "query", lambda self, sparql, **kw: asked.append(sparql) or real_query(self, sparql, **kw))
     assert main(["ingest", str(folder), "--store", str(tmp_path / "store"), "--quiet", "--workers", "2"]) == 0
+    monkeypatch.undo()
     out = capsys.readouterr().out
     assert "21 added, 0 replaced, 0 unchanged, 0 failed" in out
+    from budgetkg.embed.index import INDICATORS_QUERY
+    from budgetkg.embed.statistics import CITATIONS_QUERY
+
+    assert not [q for q in asked if INDICATORS_QUERY.split("WHERE")[0] in q or CITATIONS_QUERY.split("WHERE")[0] in q]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "store"]  # no .building left
     # the texts were encoded while the store was built, and the index holds the model's own vectors
     assert "while the store was built" in out, out
@@ -484,5 +492,57 @@ def test_cli_builds_a_new_store_in_bulk(tmp_path, hebei_path, capsys):
     sample = sorted(stored)[:8]
     direct = LazyModel()().encode_document(sample)
     assert np.allclose(np.stack([np.frombuffer(stored[t], dtype=np.float32) for t in sample]), direct, atol=1e-5)
+    # an index read back from the store holds the very rows the workers handed over
+    items = ("SELECT t.text, n.text, description, level1, level2, level3, value, project, project_name, project_no, "
+             "unit, unit_name, year, line, page, document, indicator FROM items LEFT JOIN texts t ON t.id = text_id "
+             "LEFT JOIN texts n ON n.id = name_id ORDER BY indicator")
+    tables = (items, "SELECT * FROM item_bases ORDER BY indicator, basis",
+              "SELECT * FROM citations ORDER BY document, basis, project", "SELECT * FROM citation_documents ORDER BY iri")
+    handed = [index.db.execute(sql).fetchall() for sql in tables]
+    assert all(handed)
+    index.close()
+    from budgetkg.embed.index import WordingIndex
+
+    reread = WordingIndex(tmp_path / "reread", index.model_name, LazyModel())
+    reread.sync(BudgetStore(tmp_path / "store", read_only=True))
+    assert [reread.db.execute(sql).fetchall() for sql in tables] == handed
+    reread.close()
     assert main(["ingest", str(folder), "--store", str(tmp_path / "store"), "--quiet"]) == 0
     assert "0 added, 0 replaced, 21 unchanged" in capsys.readouterr().out
+
+
+def test_bulk_prepared_quads_give_back_each_graphs_triples(hebei_path):
+    """A document prepared for a bulk load carries N-Quads only; written one by one (a file
+    name given twice) its own and shared triples are taken back out of them unchanged."""
+    from budgetkg.graph.store import _ntriples, prepare
+
+    base = "https://example.org/id/"
+    plain, bulk = prepare(hebei_path, base), prepare(hebei_path, base, quads=True)
+    assert bulk.own == bulk.shared == "" and bulk.quads
+    shared_graph = base + "graph/shared"
+    lines = lambda text: sorted(line for line in text.split("\n") if line and "generatedAtTime" not in line)
+    assert lines(_ntriples(bulk.quads, plain.iri)) == lines(plain.own)
+    assert lines(_ntriples(bulk.quads, shared_graph)) == lines(plain.shared)
+
+
+def test_parse_workers_stop_when_the_reader_stops(copies, monkeypatch):
+    """The workers run at most a backlog ahead; a reader that stops early closes the pool
+    rather than leaving the pool's task thread waiting for room (closing would then hang)."""
+    import threading
+
+    from budgetkg.graph import store as store_module
+
+    monkeypatch.setattr(store_module, "BACKLOG", 1)  # at least 8 per worker: 16 documents ahead
+    todo = [(path, path.read_bytes(), None) for path in copies * 3]
+    outcome = []
+
+    def read_one_then_stop():
+        prepared = store_module._prepared(todo, "https://example.org/id/", workers=2)
+        outcome.append(next(prepared).path)
+        prepared.close()
+        outcome.append("closed")
+
+    reader = threading.Thread(target=read_one_then_stop, daemon=True)
+    reader.start()
+    reader.join(timeout=180)
+    assert outcome == [copies[0], "closed"]
