@@ -124,8 +124,6 @@ def _warm_search(app) -> None:
     the FAISS index and the lexical model (with several processes, each its own: a process's
     first search took over a second at 10,000 documents). A model or index that cannot load is
     left to search to report; SPARQL and pages still serve."""
-    from budgetkg.embed.index import IndexError_
-    from budgetkg.embed.model import ModelError
     from budgetkg.embed.search import FIELDS
 
     from .app import resources
@@ -134,7 +132,7 @@ def _warm_search(app) -> None:
         searcher = resources(app).searcher
         for field in FIELDS:
             searcher.search("满意度", k=1, field=field)
-    except (ModelError, IndexError_, OSError) as err:
+    except Exception as err:  # a warm-up never stops the server: search says it again per request
         print(f"budgetkg: search is not ready: {err}", file=sys.stderr, flush=True)
 
 

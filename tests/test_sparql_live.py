@@ -59,7 +59,7 @@ def server(tmp_path_factory, hebei_path):
         try:
             urllib.request.urlopen(url, timeout=2).read()
             break
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, or accepted but not answered yet (the server warms search up first)
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 raise RuntimeError(log.read_text())
