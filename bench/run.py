@@ -72,24 +72,19 @@ def percentiles(times_ms: list[float]) -> dict[str, float]:
 
 def tree_rss(pid: int) -> int:
     """Resident memory (bytes) of a process and all its descendants."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for process in processes:
         try:
-            for line in (Path("/proc") / str(current) / "status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except OSError:
+            total += process.memory_info().rss
+        except psutil.NoSuchProcess:
             pass
-        todo += children.get(current, [])
     return total
 
 

@@ -20,6 +20,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import psutil
 import pyoxigraph as ox
 import pytest
 
@@ -35,20 +36,11 @@ PROJECTS = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a bkg:Project }"
 
 def _tree(pid: int) -> set[int]:
     """``pid`` and every process below it."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        current = todo.pop()
-        found.add(current)
-        todo += children.get(current, [])
-    return found
+    try:
+        process = psutil.Process(pid)
+        return {pid} | {child.pid for child in process.children(recursive=True)}
+    except psutil.NoSuchProcess:
+        return set()
 
 
 def _alive(pids: set[int]) -> set[int]:
@@ -56,11 +48,10 @@ def _alive(pids: set[int]) -> set[int]:
     alive = set()
     for pid in pids:
         try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                alive.add(pid)
+        except psutil.NoSuchProcess:
             continue
-        if state != "Z":
-            alive.add(pid)
     return alive
 
 
@@ -232,22 +223,22 @@ def test_a_serving_process_that_dies_is_replaced(server):
     assert answered_by == {"budgetkg (1/2)", "budgetkg (2/2)"}
 
 
-def _cpu(pids: set[int]) -> int:
-    """CPU time (clock ticks) used by ``pids``."""
-    total = 0
+def _cpu(pids: set[int]) -> float:
+    """CPU time (seconds) used by ``pids``."""
+    total = 0.0
     for pid in pids:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.NoSuchProcess:
             continue
-        total += int(fields[11]) + int(fields[12])
+        total += times.user + times.system
     return total
 
 
 def _parent(pid: int) -> int | None:
     try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except OSError:
+        return psutil.Process(pid).ppid()
+    except psutil.NoSuchProcess:
         return None
 
 
