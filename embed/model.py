@@ -132,6 +132,8 @@ def _e5_module_class():
             self.variant, self.num_threads = variant, num_threads
             self.engine = E5(num_threads=num_threads, variant=variant)
             self._setters = _omp_setters(self.engine._lib)
+            if num_threads:  # the runtime may have read OMP_NUM_THREADS before E5 set it (torch's)
+                _set_threads(self._setters, int(num_threads))
             self.narrow = max(1, int(num_threads or os.environ.get("OMP_NUM_THREADS") or _cores()))
             self.wide = query_threads_limit()
 

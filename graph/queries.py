@@ -168,10 +168,16 @@ _register(NamedQuery(
     title="已入库的预算公开文件 / the documents in the store",
     sparql="""SELECT DISTINCT ?document ?file ?unitName ?year ?kind ?format ?projects
 WHERE {
-  ?document a bkg:BudgetDocument ; bkg:fileName ?file ; bkg:fiscalYear ?year ; bkg:budgetKind ?kind ;
-            bkg:sourceFormat ?format ; dcterms:publisher/skos:prefLabel ?unitName .
+  # each property is read whole and the parts joined, as in "bases": at 10,000 documents 0.75× the
+  # time of looking each document's properties up (bench/aggregates.py)
+  { SELECT ?document ?file WHERE { ?document bkg:fileName ?file } }
+  { SELECT ?document ?year WHERE { ?document a bkg:BudgetDocument ; bkg:fiscalYear ?year } }
+  { SELECT ?document ?kind WHERE { ?document bkg:budgetKind ?kind } }
+  { SELECT ?document ?format WHERE { ?document bkg:sourceFormat ?format } }
+  { SELECT ?document ?unit WHERE { ?document a bkg:BudgetDocument ; dcterms:publisher ?unit } }
+  { SELECT ?unit ?unitName WHERE { ?unit a org:Organization ; skos:prefLabel ?unitName } }
   # counted when the document's graph was built: unbound for a document ingested before that
-  OPTIONAL { ?document bkg:parsedProjectCount ?projects }
+  OPTIONAL { SELECT ?document ?projects WHERE { ?document bkg:parsedProjectCount ?projects } }
 }
 ORDER BY ?unitName ?year ?file""",
 ))

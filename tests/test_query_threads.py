@@ -150,3 +150,16 @@ def test_wide_and_narrow_queries_give_the_same_vectors_and_the_thread_count_is_r
     seen.clear()
     embedder.encode_document(queries[:3])
     assert seen == []
+
+
+def test_num_threads_reaches_the_runtime_the_engine_runs_on(model, monkeypatch):
+    """E5(num_threads=…) only sets OMP_NUM_THREADS, which a runtime loaded before (torch's) has
+    read already: the module sets the team size itself (the encoder process of an ingest)."""
+    model()  # torch and the engine loaded, as in the encoder process
+    monkeypatch.setenv("OMP_NUM_THREADS", os.environ.get("OMP_NUM_THREADS", ""))  # restored afterwards
+    module = model_module._e5_module_class()(num_threads=1)
+    try:
+        assert _max_threads() == {1}
+    finally:
+        model_module._set_threads(module._setters, len(os.sched_getaffinity(0)))
+    assert _max_threads() == {len(os.sched_getaffinity(0))}
