@@ -22,7 +22,11 @@ BATCH = 256
 
 def _encoder_main(spec: str, inbox, outbox) -> None:
     """In the encoder process: load the model, encode what arrives in batches, send back on None."""
+    from budgetkg.graph.owner import exit_with_owner
+
     from .model import load_model
+
+    exit_with_owner()
 
     try:
         embedder = load_model(spec)

@@ -16,6 +16,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
+from .owner import exit_with_owner
 from .parse import parse_document
 from .rdf import IRIs, document_ntriples
 from .records import DocumentError
@@ -487,7 +488,7 @@ def _prepared(todo: list[tuple[Path, bytes, str | None]], base: str, workers: in
                     return
                 yield str(path), base, extract, quads
 
-        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        with multiprocessing.get_context("spawn").Pool(workers, initializer=exit_with_owner) as pool:
             try:
                 for item in pool.imap(_prepare_in_worker, jobs(), chunksize=4):
                     window.release()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
-import multiprocessing.connection
 import os
 import queue
 import re
@@ -25,6 +24,8 @@ import time
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
+
+from budgetkg.graph.owner import exit_with_owner
 
 _context = multiprocessing.get_context("spawn")
 
@@ -230,7 +231,7 @@ def _worker_main(path: str, connection) -> None:
     import pyoxigraph as ox
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the owner stops workers
-    _exit_with_owner()
+    exit_with_owner()
     try:
         store = ox.Store.read_only(path)
         warm = execute(store, WARM_UP)
@@ -259,20 +260,6 @@ def _worker_main(path: str, connection) -> None:
             connection.send(reply)
         except (OSError, EOFError):
             return
-
-
-def _exit_with_owner() -> None:
-    """End this process as soon as the process that started it ends, even in the middle of a
-    native query (Oxigraph releases the GIL while it evaluates)."""
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        multiprocessing.connection.wait([parent.sentinel])
-        os._exit(0)
-
-    threading.Thread(target=watch, name="owner-watch", daemon=True).start()
 
 
 # ---- in the server process -------------------------------------------------------------------------------
