@@ -51,6 +51,12 @@ def query_threads_limit() -> int:
         raise ModelError(f"BUDGETKG_QUERY_THREADS must be a whole number, not {value!r}") from None
 
 
+def _omp_num_threads() -> int | None:
+    """The team size OMP_NUM_THREADS sets (its first level: "2,1" → 2), None if unset or unclear."""
+    value = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
 def _gate_path() -> str:
     uid = os.getuid() if hasattr(os, "getuid") else 0
     return os.path.join(tempfile.gettempdir(), f"budgetkg-encoding-{uid}.lock")
@@ -72,7 +78,7 @@ def query_threads(narrow: int, wide: int):
         yield narrow
         return
     try:
-        fd = os.open(_gate_path(), os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(_gate_path(), os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
     except OSError:
         yield narrow
         return
@@ -134,7 +140,7 @@ def _e5_module_class():
             self._setters = _omp_setters(self.engine._lib)
             if num_threads:  # the runtime may have read OMP_NUM_THREADS before E5 set it (torch's)
                 _set_threads(self._setters, int(num_threads))
-            self.narrow = max(1, int(num_threads or os.environ.get("OMP_NUM_THREADS") or _cores()))
+            self.narrow = max(1, int(num_threads or 0) or _omp_num_threads() or _cores())
             self.wide = query_threads_limit()
 
         def preprocess(self, inputs: Sequence[str], prompt: str | None = None, **kwargs) -> dict[str, Any]:

@@ -163,3 +163,9 @@ def test_num_threads_reaches_the_runtime_the_engine_runs_on(model, monkeypatch):
     finally:
         model_module._set_threads(module._setters, len(os.sched_getaffinity(0)))
     assert _max_threads() == {len(os.sched_getaffinity(0))}
+
+
+@pytest.mark.parametrize("value, expected", [("1", 1), ("2,1", 2), (" 3 ", 3), ("", None), ("0", None), ("many", None)])
+def test_the_narrow_team_follows_omp_num_threads(monkeypatch, value, expected):
+    monkeypatch.setenv("OMP_NUM_THREADS", value)
+    assert model_module._omp_num_threads() == expected
