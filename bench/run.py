@@ -88,12 +88,24 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def run_watched(command: list[str]) -> tuple[float, int, str]:
-    """Run a command; (seconds, peak resident memory of its process tree in bytes, stdout)."""
+def run_watched(command: list[str], lines: list[tuple[float, str]] | None = None) -> tuple[float, int, str]:
+    """Run a command; (seconds, peak resident memory of its process tree in bytes, stdout). With
+    ``lines``, each line of stdout is also appended as (seconds since the start, line) as it comes."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=dict(ENV, PYTHONUNBUFFERED="1"))
     peak = 0
     stop = threading.Event()
+    if lines is not None:
+        kept: list[str] = []
+
+        def read_stdout() -> None:
+            for line in process.stdout:
+                lines.append((round(time.perf_counter() - start, 1), line.rstrip("\n")))
+                kept.append(line)
+
+        reader = threading.Thread(target=read_stdout, daemon=True)
+        reader.start()
 
     def watch() -> None:
         nonlocal peak
@@ -103,7 +115,13 @@ def run_watched(command: list[str]) -> tuple[float, int, str]:
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
-    out, err = process.communicate()
+    if lines is not None:
+        err = process.stderr.read()
+        process.wait()
+        reader.join()
+        out = "".join(kept)
+    else:
+        out, err = process.communicate()
     stop.set()
     watcher.join()
     seconds = time.perf_counter() - start
@@ -144,7 +162,12 @@ def measure_parse(files: list[Path], limit: int = 200) -> dict:
 
 
 def measure_ingest(corpus: Path, store: Path, documents: int) -> dict:
-    seconds, peak, out = run_watched([str(BIN), "ingest", str(corpus), "--store", str(store), "--quiet"])
+    lines: list[tuple[float, str]] = []
+    seconds, peak, out = run_watched([str(BIN), "ingest", str(corpus), "--store", str(store), "--quiet"], lines)
+    # when each phase ended: the build (with the encoder's tail), the index sync, the compaction beside it
+    ended = {phase: next((at for at, line in lines if line.startswith(prefix)), None)
+             for phase, prefix in (("build", "ingested into"), ("index_sync", "wording index"))}
+    compacted = re.search(r"store compacted in ([0-9.]+) s", out)
     embedded = re.search(r"(\d+) new texts embedded(?: \((\d+) texts and project names encoded while the store "
                          r"was built\))?, (\d+) texts in all", out)
     again, _, out_again = run_watched([str(BIN), "ingest", str(corpus), "--store", str(store), "--quiet"])
@@ -155,6 +178,8 @@ def measure_ingest(corpus: Path, store: Path, documents: int) -> dict:
         "texts_embedded": int(embedded[1]) if embedded else None,
         "encoded_during_build": int(embedded[2]) if embedded and embedded[2] else 0,
         "peak_rss_mb": round(peak / 2**20), "reingest_seconds": round(again, 1),
+        "build_ended_s": ended["build"], "index_sync_ended_s": ended["index_sync"],
+        "compaction_seconds": float(compacted[1]) if compacted else None,
         "store_mb": round((folder_size(store) - folder_size(index)) / 2**20, 1),
         "index_mb": round(folder_size(index) / 2**20, 1),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from datetime import datetime, timezone
 from decimal import Decimal as D
@@ -17,7 +18,7 @@ from budgetkg.graph import rdf as rdf_module
 from budgetkg.graph.queries import QUERIES
 from budgetkg.graph.parse import parse_document
 from budgetkg.graph.records import DocumentError
-from budgetkg.graph.store import EXPORT_FORMATS, BudgetStore
+from budgetkg.graph.store import EXPORT_FORMATS, BudgetStore, StoreError
 from budgetkg.server.cli import main
 
 DOC = "https://w3id.org/budgetkg/id/document/hebei_qinhuangdao_etdz_zhengfawei_2021_unit"
@@ -476,6 +477,7 @@ def test_cli_builds_a_new_store_in_bulk(tmp_path, hebei_path, capsys, monkeypatc
     monkeypatch.undo()
     out = capsys.readouterr().out
     assert "21 added, 0 replaced, 0 unchanged, 0 failed" in out
+    assert re.search(r"store compacted in [0-9.]+ s", out), out
     from budgetkg.embed.index import INDICATORS_QUERY
     from budgetkg.embed.statistics import CITATIONS_QUERY
 
@@ -508,7 +510,9 @@ def test_cli_builds_a_new_store_in_bulk(tmp_path, hebei_path, capsys, monkeypatc
     assert [reread.db.execute(sql).fetchall() for sql in tables] == handed
     reread.close()
     assert main(["ingest", str(folder), "--store", str(tmp_path / "store"), "--quiet"]) == 0
-    assert "0 added, 0 replaced, 21 unchanged" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "0 added, 0 replaced, 21 unchanged" in out
+    assert "compacted" not in out  # only a bulk build is compacted
 
 
 def test_bulk_prepared_quads_give_back_each_graphs_triples(hebei_path):
@@ -546,3 +550,66 @@ def test_parse_workers_stop_when_the_reader_stops(copies, monkeypatch):
     reader.start()
     reader.join(timeout=180)
     assert outcome == [copies[0], "closed"]
+
+
+@pytest.fixture(scope="module")
+def bulk_folder(tmp_path_factory, hebei_path):
+    """Enough copies of the sample for the command line to build a new store in bulk."""
+    from budgetkg.server.cli import BULK_MINIMUM
+
+    folder = tmp_path_factory.mktemp("bulk")
+    for n in range(BULK_MINIMUM):
+        (folder / f"copy_{n:02d}.txt").write_bytes(hebei_path.read_bytes())
+    return folder
+
+
+def test_a_bulk_built_store_is_compacted_while_the_index_syncs(tmp_path, bulk_folder, capsys, monkeypatch):
+    import threading
+
+    from budgetkg.embed.index import WordingIndex
+
+    syncing = threading.Event()
+    seen = {}
+    real_sync, real_compact = WordingIndex.sync, BudgetStore.compact
+
+    def sync(self, store, *args, **kwargs):
+        syncing.set()
+        return real_sync(self, store, *args, **kwargs)
+
+    def compact(self):
+        seen["thread"] = threading.current_thread().name
+        # the sync starts while the compaction runs: run one after the other, this waits in vain
+        seen["overlapped"] = syncing.wait(timeout=60)
+        real_compact(self)
+
+    monkeypatch.setattr(WordingIndex, "sync", sync)
+    monkeypatch.setattr(BudgetStore, "compact", compact)
+    assert main(["ingest", str(bulk_folder), "--store", str(tmp_path / "store"), "--quiet", "--workers", "2"]) == 0
+    assert seen == {"thread": "store-compaction", "overlapped": True}
+    assert "store compacted in" in capsys.readouterr().out
+    monkeypatch.undo()
+    store = BudgetStore(tmp_path / "store", read_only=True)
+    rows = list(store.query(QUERIES["projects_by_basis"].render(basis="冀综治办〔2017〕6号")))
+    assert rows and len({row["document"] for row in rows}) == len(list(bulk_folder.iterdir()))
+
+
+def test_a_failed_compaction_is_a_warning_and_the_store_is_whole(tmp_path, bulk_folder, capsys, monkeypatch):
+    def compact(self):
+        raise StoreError(f"cannot compact the store {self.path}: IO error: No space left on device")
+
+    monkeypatch.setattr(BudgetStore, "compact", compact)
+    assert main(["ingest", str(bulk_folder), "--store", str(tmp_path / "store"), "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert "compacted in" not in captured.out
+    assert "warning: the new store was not compacted" in captured.err and "No space left on device" in captured.err
+    store = BudgetStore(tmp_path / "store", read_only=True)
+    assert len(store.documents()) == len(list(bulk_folder.iterdir()))
+
+
+def test_compacting_keeps_every_quad(tmp_path, copies):
+    BudgetStore.build(tmp_path / "built", copies, workers=2)
+    store = BudgetStore(tmp_path / "built")
+    before = sorted(map(str, store))
+    store.compact()
+    assert sorted(map(str, store)) == before and before
+    BudgetStore(None).compact()  # an in-memory store has nothing to compact
