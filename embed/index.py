@@ -233,7 +233,7 @@ class WordingIndex:
             return
         marker = f'<{graph}> <https://w3id.org/budgetkg/ontology#sha256> "{state}" .'
         try:
-            store.replace_graph(graph, self.wordings.graph_ntriples(store.iris.base) + "\n" + marker)
+            store.replace_derived_graph(graph, self.wordings.graph_ntriples(store.iris.base) + "\n" + marker)
         except (StoreError, OSError):
             pass  # a read-only store: the graph gets the clusters at the next writable sync
 

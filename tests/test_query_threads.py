@@ -169,3 +169,16 @@ def test_num_threads_reaches_the_runtime_the_engine_runs_on(model, monkeypatch):
 def test_the_narrow_team_follows_omp_num_threads(monkeypatch, value, expected):
     monkeypatch.setenv("OMP_NUM_THREADS", value)
     assert model_module._omp_num_threads() == expected
+
+
+def test_an_embedder_sets_its_threads(model):
+    """The encoder of an ingest narrows its team while the build runs and widens it after."""
+    embedder = model()
+    cores, saved = len(os.sched_getaffinity(0)), embedder.model[0].narrow
+    try:
+        embedder.set_threads(1)
+        assert _max_threads() == {1} and embedder.model[0].narrow == 1
+        embedder.set_threads(cores)
+        assert _max_threads() == {cores}
+    finally:
+        embedder.set_threads(saved)

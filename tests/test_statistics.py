@@ -182,7 +182,7 @@ def test_a_store_that_cannot_be_written_keeps_its_graph(hebei_path):
     def refuse(*args, **kwargs):
         raise StoreError("read-only")
 
-    store.replace_graph = refuse
+    store.replace_derived_graph = refuse
     assert sync_statistics(index, store) is False
     assert index.db.execute("SELECT COUNT(*) FROM citations").fetchone()[0] > 0
 
