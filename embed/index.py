@@ -111,7 +111,8 @@ def document_rows(item) -> DocumentRows:
     from .statistics import CITATIONS_QUERY
 
     memory = BudgetStore(None)
-    memory.store.load(item.own, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(item.iri))
+    # lenient (no IRI validation: our own writer's N-Triples, as in the bulk load): 0.6× the time
+    memory.store.load(item.own, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(item.iri), lenient=True)
     doc = {"doc": item.iri}
     sha = next(iter(memory.store.quads_for_pattern(ox.NamedNode(item.iri), ox.NamedNode(str(BKG.sha256)), None, None)))
     citations = [(row["basis"].value, row["project"].value, row["unit"].value,
@@ -233,7 +234,7 @@ class WordingIndex:
             return
         marker = f'<{graph}> <https://w3id.org/budgetkg/ontology#sha256> "{state}" .'
         try:
-            store.replace_derived_graph(graph, self.wordings.graph_ntriples(store.iris.base) + "\n" + marker)
+            store.replace_derived_graph(graph, self.wordings.graph_ntriples(store.iris.base), marker)
         except (StoreError, OSError):
             pass  # a read-only store: the graph gets the clusters at the next writable sync
 

@@ -70,7 +70,7 @@ def sync_statistics(index, store) -> bool:
     bases = [basis for basis, in db.execute("SELECT DISTINCT basis FROM citations")]
     marker = f'<{graph}> <{BKG.sha256}> "{state}" .'
     try:
-        store.replace_derived_graph(graph, statistics_ntriples(db, basis_labels(store, bases)) + "\n" + marker)
+        store.replace_derived_graph(graph, statistics_ntriples(db, basis_labels(store, bases)), marker)
     except (StoreError, OSError):
         return False
     return True

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Any, Iterable, Mapping
 
@@ -57,6 +58,7 @@ CHANGE_FIGURES = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(text: str) -> str:
     """A readable IRI segment: the text itself, with spaces and IRI delimiters made into '-'.
 
@@ -90,8 +92,31 @@ class IRIs:
         return self("indicator-class", *levels)
 
 
+# Terms recur (line and row numbers, boilerplate wording, units of measure): building an rdflib
+# Literal is a fifth of a document's RDF time, so the same ones are made once per process.
+# ``typed`` keeps 1 and True apart; decimals are not cached (12.5 == 12.50, written differently).
+@lru_cache(maxsize=1 << 16)
+def _zh(value: str) -> Literal:
+    return Literal(value, lang="zh")
+
+
+@lru_cache(maxsize=1 << 16, typed=True)
+def _cached_plain(value: str | int | bool) -> Literal:
+    return Literal(value)
+
+
+def _plain(value: Any) -> Literal:
+    """A literal typed by its Python value (str, int, bool: made once; anything else each time)."""
+    return _cached_plain(value) if type(value) in (str, int, bool) else Literal(value)
+
+
+@lru_cache(maxsize=1 << 12)
+def _year(year: str) -> Literal:
+    return Literal(year, datatype=XSD.gYear)
+
+
 def _text(value: str | None) -> Literal | None:
-    return Literal(value, lang="zh") if value else None
+    return _zh(value) if value else None
 
 
 def _decimal(value: Decimal | None) -> Literal | None:
@@ -117,8 +142,8 @@ class _Builder:
 
     def provenance(self, node, line: int | None, page: int | None) -> None:
         self.add(node, PROV.wasDerivedFrom, self.doc_iri)
-        self.add(node, BKG.sourceLine, Literal(line) if line else None)
-        self.add(node, BKG.sourcePage, Literal(page) if page else None)
+        self.add(node, BKG.sourceLine, _plain(line) if line else None)
+        self.add(node, BKG.sourcePage, _plain(page) if page else None)
 
     def build(self) -> list[tuple]:
         self.document()
@@ -140,19 +165,19 @@ class _Builder:
         self.add(g, DCTERMS.title, _text(d.title))
         self.add(g, RDFS.label, _text(f"{d.unit.name} {d.year}年{d.kind}"))
         self.add(g, DCTERMS.publisher, self.unit_iri)
-        self.add(g, BKG.fiscalYear, Literal(str(d.year), datatype=XSD.gYear))
+        self.add(g, BKG.fiscalYear, _year(str(d.year)))
         self.add(g, BKG.budgetKind, _text(d.kind))
-        self.add(g, BKG.fileName, Literal(s.file))
-        self.add(g, BKG.sha256, Literal(s.sha256))
-        self.add(g, BKG.sourceFormat, Literal(s.format))
-        self.add(g, DCTERMS.format, Literal("application/pdf" if s.format == "pdf" else "text/plain"))
-        self.add(g, BKG.lineCount, Literal(s.lines) if s.lines else None)
-        self.add(g, BKG.pageCount, Literal(s.pages) if s.pages else None)
-        self.add(g, BKG.parserVersion, Literal(s.parser_version))
+        self.add(g, BKG.fileName, _plain(s.file))
+        self.add(g, BKG.sha256, _plain(s.sha256))
+        self.add(g, BKG.sourceFormat, _plain(s.format))
+        self.add(g, DCTERMS.format, _plain("application/pdf" if s.format == "pdf" else "text/plain"))
+        self.add(g, BKG.lineCount, _plain(s.lines) if s.lines else None)
+        self.add(g, BKG.pageCount, _plain(s.pages) if s.pages else None)
+        self.add(g, BKG.parserVersion, _plain(s.parser_version))
         self.add(g, PROV.generatedAtTime, Literal(self.ingested_at.isoformat(timespec="seconds"), datatype=XSD.dateTime))
         self.add(g, BKG.overallGoal, _text(d.overall_goal))
         for warning in d.warnings:
-            self.add(g, BKG.warning, Literal(warning))
+            self.add(g, BKG.warning, _plain(warning))
 
     def unit(self) -> None:
         d, u = self.doc, self.unit_iri
@@ -190,13 +215,13 @@ class _Builder:
         self.add(node, QB.dataSet, dataset)
         self.add(node, OBEU_DIMENSION.organization, self.unit_iri)
         self.add(node, OBEU_DIMENSION.fiscalYear, URIRef(f"{YEAR}{year}"))
-        self.add(node, BKG.fiscalYear, Literal(str(year), datatype=XSD.gYear))
+        self.add(node, BKG.fiscalYear, _year(str(year)))
         self.add(node, BKG.figure, concept)
         self.add(node, OBEU_MEASURE.amount, _decimal(amount))
         self.add(node, BKG.amount, _decimal(amount))
         self.add(node, OBEU_ATTRIBUTE.currency, URIRef(CURRENCY_CNY))
         self.add(node, BKG.amountUnit, _text("万元"))
-        self.add(node, SDMX_ATTRIBUTE.unitMult, Literal(4))
+        self.add(node, SDMX_ATTRIBUTE.unitMult, _plain(4))
         self.provenance(node, line, page)
         return node
 
@@ -234,7 +259,7 @@ class _Builder:
             self.observation("performance_funds", BKG.PerformanceFunds, performance.amount,
                              performance.year or d.year, None, performance.page)
             if performance.projects is not None:
-                self.add(self.doc_iri, BKG.projectCount, Literal(performance.projects))
+                self.add(self.doc_iri, BKG.projectCount, _plain(performance.projects))
 
     def functional_spending(self) -> None:
         """The 一般公共预算支出功能分类 table: each 科目 as a concept of the national classification
@@ -248,7 +273,7 @@ class _Builder:
             concept = self.iri("classification", "function", row.code)
             self.add(concept, RDF.type, SKOS.Concept)
             self.add(concept, RDF.type, BKG.FunctionalClass)
-            self.add(concept, SKOS.notation, Literal(row.code))
+            self.add(concept, SKOS.notation, _plain(row.code))
             self.add(concept, SKOS.prefLabel, _text(row.name))
             self.add(concept, SKOS.inScheme, BKG.functionalClassification)
             if len(row.code) == 3:
@@ -262,7 +287,7 @@ class _Builder:
                     continue
                 self.add(node, OBEU_DIMENSION.functionalClassification, concept)
                 self.add(node, BKG.functionalClass, concept)
-                self.add(node, BKG.spendingKind, Literal(kind))
+                self.add(node, BKG.spendingKind, _plain(kind))
 
     def legal_bases(self) -> dict[str, URIRef]:
         """Each linked basis once; returns canonical → IRI for the indicators to point at."""
@@ -278,17 +303,17 @@ class _Builder:
             for variant in basis.get("variants", ()):
                 if variant != basis["canonical"]:
                     self.add(node, SKOS.altLabel, _text(variant))
-            self.add(node, BKG.basisKind, Literal(kind))
+            self.add(node, BKG.basisKind, _plain(kind))
             if kind == "document_number":
-                self.add(node, ELI.id_local, Literal(basis["canonical"]))
+                self.add(node, ELI.id_local, _plain(basis["canonical"]))
             self.add(node, ELI.title, _text(basis.get("title") or (basis["canonical"] if kind in ("law", "regulation", "charter") else None)))
             self.add(node, BKG.notice, _text(basis.get("notice")))
             self.add(node, BKG.issuerCode, _text(basis.get("issuer_code")))
             self.add(node, BKG.issuerName, _text(basis.get("issuer")))
             if basis.get("year"):
-                self.add(node, BKG.issueYear, Literal(str(basis["year"]), datatype=XSD.gYear))
+                self.add(node, BKG.issueYear, _year(str(basis["year"])))
             if basis.get("number") is not None:
-                self.add(node, BKG.sequenceNumber, Literal(basis["number"]))
+                self.add(node, BKG.sequenceNumber, _plain(basis["number"]))
         return nodes
 
     def indicator_class(self, *levels: str | None) -> URIRef | None:
@@ -317,8 +342,8 @@ class _Builder:
         v = URIRef(f"{node}/value")
         self.add(node, BKG.value, v)
         self.add(v, RDF.type, BKG.IndicatorValue)
-        self.add(v, BKG.rawValue, Literal(value.raw))
-        self.add(v, BKG.operator, Literal(value.op) if value.op else None)
+        self.add(v, BKG.rawValue, _plain(value.raw))
+        self.add(v, BKG.operator, _plain(value.op) if value.op else None)
         self.add(v, BKG.numericValue, _decimal(value.number))
         self.add(v, BKG.valueUnit, _text(value.unit))
 
@@ -329,7 +354,7 @@ class _Builder:
             self.add(n, RDF.type, BKG.CitationNote)
             self.add(n, RDFS.comment, _text(note["text"]))
             self.add(n, BKG.noteAmount, _decimal(note.get("amount")))
-            self.add(n, BKG.operator, Literal(note["op"]) if note.get("op") else None)
+            self.add(n, BKG.operator, _plain(note["op"]) if note.get("op") else None)
 
     def projects(self, bases: Mapping[str, URIRef]) -> None:
         """Each project with its goals and indicators; and how many there are, on the document
@@ -339,12 +364,12 @@ class _Builder:
             p = self.own("project", project.no)
             nodes.add(p)
             self.add(p, RDF.type, BKG.Project)
-            self.add(p, BKG.projectNumber, Literal(project.no))
+            self.add(p, BKG.projectNumber, _plain(project.no))
             self.add(p, RDFS.label, _text(project.name))
             self.add(p, DCTERMS.title, _text(project.title))
             self.add(p, DCTERMS.isPartOf, self.doc_iri)
             self.add(p, DCTERMS.publisher, self.unit_iri)
-            self.add(p, BKG.fiscalYear, Literal(str(self.doc.year), datatype=XSD.gYear))
+            self.add(p, BKG.fiscalYear, _year(str(self.doc.year)))
             self.add(p, BKG.cost, _decimal(project.cost))
             if project.header is not None:
                 self.add(p, BKG.projectTotal, _decimal(project.header.total))
@@ -353,7 +378,7 @@ class _Builder:
                 goal = self.own("project", project.no, "goal", number)
                 self.add(p, BKG.goal, goal)
                 self.add(goal, RDF.type, BKG.PerformanceGoal)
-                self.add(goal, BKG.goalNumber, Literal(number))
+                self.add(goal, BKG.goalNumber, _plain(number))
                 self.add(goal, RDFS.label, _text(text))
                 self.provenance(goal, project.goals_line, project.page)
             cited: set[URIRef] = set()
@@ -362,7 +387,7 @@ class _Builder:
                 self.add(p, BKG.indicator, i)
                 self.add(i, RDF.type, BKG.Indicator)
                 self.add(i, BKG.project, p)
-                self.add(i, BKG.rowNumber, Literal(row))
+                self.add(i, BKG.rowNumber, _plain(row))
                 self.add(i, RDFS.label, _text(indicator.level3 or indicator.description))
                 self.add(i, DCTERMS.description, _text(indicator.description))
                 self.add(i, BKG.level1, self.indicator_class(indicator.level1))
@@ -379,28 +404,28 @@ class _Builder:
                 self.provenance(i, indicator.line, indicator.page)
             for node in cited:
                 self.add(p, BKG.legalBasis, node)
-        self.add(self.doc_iri, BKG.parsedProjectCount, Literal(len(nodes)))
+        self.add(self.doc_iri, BKG.parsedProjectCount, _plain(len(nodes)))
 
     def unit_performance(self) -> None:
         for area in self.doc.performance_areas:
             a = self.own("area", area.no)
             self.add(self.doc_iri, BKG.performanceArea, a)
             self.add(a, RDF.type, BKG.PerformanceArea)
-            self.add(a, BKG.areaNumber, Literal(area.no))
+            self.add(a, BKG.areaNumber, _plain(area.no))
             self.add(a, RDFS.label, _text(area.title))
             self.provenance(a, area.line, area.page)
             for goal in area.goals:
                 g = self.own("area", area.no, "goal", goal.no)
                 self.add(a, BKG.goal, g)
                 self.add(g, RDF.type, BKG.PerformanceGoal)
-                self.add(g, BKG.goalNumber, Literal(goal.no))
+                self.add(g, BKG.goalNumber, _plain(goal.no))
                 self.add(g, RDFS.label, _text(goal.text))
                 self.provenance(g, goal.line, goal.page)
                 for row, indicator in enumerate(goal.indicators, start=1):
                     i = self.own("area", area.no, "goal", goal.no, "indicator", row)
                     self.add(g, BKG.indicator, i)
                     self.add(i, RDF.type, BKG.Indicator)
-                    self.add(i, BKG.rowNumber, Literal(row))
+                    self.add(i, BKG.rowNumber, _plain(row))
                     self.add(i, RDFS.label, _text(indicator.name))
                     self.value(i, indicator.value)
                     self.provenance(i, indicator.line, indicator.page)
@@ -415,14 +440,14 @@ class _Builder:
             self.add(node, BKG.projectName, _text(item.project))
             if item.project in by_name:
                 self.add(node, BKG.forProject, self.own("project", by_name[item.project].no))
-            self.add(node, BKG.catalogCode, Literal(item.catalog_code) if item.catalog_code else None)
+            self.add(node, BKG.catalogCode, _plain(item.catalog_code) if item.catalog_code else None)
             self.add(node, BKG.measureUnit, _text(item.measure_unit))
             self.add(node, BKG.quantity, _decimal(item.quantity))
             self.add(node, BKG.unitPrice, _decimal(item.unit_price))
             self.add(node, BKG.amount, _decimal(item.amount))
             self.add(node, BKG.amountUnit, _text("万元"))
             for source in item.funding:
-                self.add(node, BKG.fundingSource, Literal(source))
+                self.add(node, BKG.fundingSource, _plain(source))
             self.provenance(node, item.line, item.page)
 
     def assets(self) -> None:
@@ -449,9 +474,9 @@ class _Builder:
             node = self.own("check", row)
             self.add(self.doc_iri, BKG.check, node)
             self.add(node, RDF.type, BKG.ConsistencyCheck)
-            self.add(node, RDFS.label, Literal(check.name))
+            self.add(node, RDFS.label, _plain(check.name))
             self.add(node, DCTERMS.description, _text(check.detail))
-            self.add(node, BKG.passed, Literal(check.ok))
+            self.add(node, BKG.passed, _plain(check.ok))
             self.add(node, BKG.expected, _decimal(check.expected))
             self.add(node, BKG.actual, _decimal(check.actual))
             self.provenance(node, check.line, check.page)
@@ -477,9 +502,11 @@ def document_ntriples(doc: Document, base: str = DEFAULT_BASE, ingested_at: date
     directly from the terms (what the store loads; the same graph as ``document_graph``)."""
     own_prefix = IRIs(base).base + "document/"
     own, shared = [], []
+    predicates: dict[URIRef, str] = {}  # a few dozen, each written thousands of times
     for s, p, o in document_triples(doc, base, ingested_at):
-        line = f"{nt_term(s)} {nt_term(p)} {nt_term(o)} ."
-        (own if not isinstance(s, URIRef) or str(s).startswith(own_prefix) else shared).append(line)
+        predicate = predicates.get(p) or predicates.setdefault(p, nt_term(p))
+        line = f"{nt_term(s)} {predicate} {f'<{o}>' if type(o) is URIRef else nt_term(o)} ."
+        (own if type(s) is not URIRef or s.startswith(own_prefix) else shared).append(line)
     return "\n".join(own), "\n".join(shared)
 
 

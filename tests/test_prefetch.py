@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 
 import numpy as np
-import pytest
 
 from budgetkg.embed.prefetch import Prefetcher, PrefetchedModel
 from budgetkg.graph.parse import parse_document

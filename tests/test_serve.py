@@ -62,6 +62,12 @@ def _wait_gone(pids: set[int], seconds: float = 20) -> set[int]:
     return _alive(pids)
 
 
+def _default_sigint() -> None:
+    """SIGINT as a terminal's job has it: a shell running the tests in the background makes its
+    jobs ignore SIGINT, the server would inherit that and (rightly) keep ignoring it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Server:
     """`budgetkg serve --port 0` in a process of its own; ``url`` is read from what it prints when
     every serving process is ready."""
@@ -72,7 +78,7 @@ class Server:
             self.process = subprocess.Popen(  # a session of its own, as a shell gives a job
                 [str(BIN), "serve", "--store", str(store), "--port", "0", "--timeout", "2", *options],
                 stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ, HF_HUB_OFFLINE="1"),
-                start_new_session=True)
+                start_new_session=True, preexec_fn=_default_sigint)
         deadline = time.monotonic() + 180
         while not (found := re.search(r"on (http://127\.0\.0\.1:\d+)/", self.output())):
             if self.process.poll() is not None or time.monotonic() > deadline:

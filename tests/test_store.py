@@ -263,25 +263,35 @@ def test_invalid_update_is_rejected_whole(fresh):
 
 
 @pytest.mark.parametrize("path", [None, "disk"])
-def test_a_derived_graph_is_replaced_whole_or_left_absent(tmp_path, path):
-    """The wording and statistics graphs: dropped, then loaded in one transaction; a load that
-    fails leaves no part of the new graph (and no marker, so the next sync writes it again)."""
+def test_a_derived_graph_is_replaced_whole_or_left_absent(tmp_path, path, monkeypatch):
+    """The wording and statistics graphs: dropped, then bulk-loaded, then marked; a load that
+    fails leaves no part of the new graph and no marker, so the next sync writes it again."""
     store = BudgetStore(None if path is None else tmp_path / "store")
     graph = "https://example.org/graph/derived"
     other = "<http://a> <http://b> <http://c> ."
     store.replace_graph("https://example.org/graph/other", other)
+    marker = f'<{graph}> <http://example.org/sha256> "v1" .'
 
     def triples() -> set[str]:
         return {str(q.triple) for q in store.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
 
-    store.replace_derived_graph(graph, "<http://s> <http://p> \"1\"@zh .\n<http://s> <http://p> <http://o> .")
-    assert triples() == {'<http://s> <http://p> "1"@zh', "<http://s> <http://p> <http://o>"}
+    store.replace_derived_graph(graph, "<http://s> <http://p> \"1\"@zh .\n<http://s> <http://p> <http://o> .", marker)
+    assert triples() == {'<http://s> <http://p> "1"@zh', "<http://s> <http://p> <http://o>",
+                         f'<{graph}> <http://example.org/sha256> "v1"'}
     store.replace_derived_graph(graph, "<http://s> <http://q> <http://o> .")  # replaced, nothing stale
     assert triples() == {"<http://s> <http://q> <http://o>"}
+    # a syntax error after valid lines: what the bulk loader had loaded of them is dropped again
+    lines = "\n".join(f"<http://s> <http://r> <http://o{n}> ." for n in range(2000))
     with pytest.raises(StoreError, match="cannot write the graph https://example.org/graph/derived"):
-        store.replace_derived_graph(graph, "<http://s> <http://r> <http://o> .\nthis is not n-triples")
-    assert triples() == set()  # neither the old graph nor half of the new one
+        store.replace_derived_graph(graph, lines + "\nthis is not n-triples", marker)
+    assert triples() == set()  # neither the old graph nor part of the new one, nor the marker
     assert len(store.store) == 1  # the other graph untouched
+
+    # the marker fails to be written: the loaded graph is dropped with it
+    store.replace_derived_graph(graph, "<http://s> <http://q> <http://o> .")
+    with pytest.raises(StoreError):
+        store.replace_derived_graph(graph, "<http://s> <http://p> <http://o> .", "<http://not a marker")
+    assert triples() == set() and len(store.store) == 1
 
 
 def test_same_unit_and_basis_from_two_documents_are_one_node(fresh, tmp_path, hebei_text):
@@ -447,8 +457,24 @@ def test_ingest_many_with_workers_reports_each_document_in_order(tmp_path, copie
     assert {r.status for r in again if not isinstance(r, DocumentError)} == {"unchanged"}
 
 
-def test_a_built_store_equals_one_ingested_document_by_document(tmp_path, copies):
+@pytest.mark.parametrize("batch", [300, 3])
+def test_a_built_store_equals_one_ingested_document_by_document(tmp_path, copies, batch, monkeypatch):
+    """Also when loaded in several batches, where what each copy says of the shared nodes (the
+    same unit, bases and classes) is loaded with the first batch only."""
+    from budgetkg.graph import store as store_module
+
+    monkeypatch.setattr(store_module, "BULK_BATCH", batch)
+    shared_sizes = []
+    real_bulk_write = BudgetStore._bulk_write
+
+    def bulk_write(self, items, shared_written):
+        real_bulk_write(self, items, shared_written)
+        shared_sizes.append(len(shared_written))
+
+    monkeypatch.setattr(BudgetStore, "_bulk_write", bulk_write)
     results = BudgetStore.build(tmp_path / "built", copies, workers=2)
+    assert len(shared_sizes) == (1 if batch == 300 else 4)
+    assert shared_sizes[0] > 100 and len(set(shared_sizes)) == 1  # nothing new after the first batch
     assert sum(isinstance(r, DocumentError) for r in results) == 1
     assert not (tmp_path / "built.building").exists()
     built = BudgetStore(tmp_path / "built")
@@ -470,7 +496,7 @@ def test_a_built_store_equals_one_ingested_document_by_document(tmp_path, copies
 
 
 def test_a_failed_build_leaves_no_store(tmp_path, copies, monkeypatch):
-    def fail(self, items):
+    def fail(self, items, shared_written):
         raise OSError("disk full")
 
     monkeypatch.setattr(BudgetStore, "_bulk_write", fail)
@@ -548,7 +574,7 @@ def test_bulk_prepared_quads_give_back_each_graphs_triples(hebei_path):
     shared_graph = base + "graph/shared"
     lines = lambda text: sorted(line for line in text.split("\n") if line and "generatedAtTime" not in line)
     assert lines(_ntriples(bulk.quads, plain.iri)) == lines(plain.own)
-    assert lines(_ntriples(bulk.quads, shared_graph)) == lines(plain.shared)
+    assert lines(_ntriples(bulk.shared_quads, shared_graph)) == lines(plain.shared)
 
 
 def test_parse_workers_stop_when_the_reader_stops(copies, monkeypatch):

@@ -94,6 +94,35 @@ def test_variants_are_one_wording(wordings):
     assert wordings.containing("重大行政决策的次数") != wordings.containing("重大行政决策的预算数")
 
 
+def test_near_neighbours_are_those_of_an_exact_faiss_search(wordings, monkeypatch):
+    """On the corpus's own text vectors, computed in blocks of rows that do not divide them
+    evenly: each text's neighbours at or above a cosine are FAISS's exact nearest ones (up to
+    rounding, for scores within 1e-5 of the threshold or of the last one kept)."""
+    import faiss
+
+    from budgetkg.embed import wording as module
+
+    index = wordings.index
+    ids = [row[0] for row in index.db.execute("SELECT id FROM texts ORDER BY id")]
+    matrix = np.stack([index.vector(i) for i in ids]).astype(np.float32)
+    threshold, k = 0.95, 6  # below NEAR_DUPLICATE: more pairs to compare
+    flat = faiss.IndexFlatIP(matrix.shape[1])
+    flat.add(matrix)
+    scores, positions = flat.search(matrix, k)
+    monkeypatch.setattr(module, "BLOCK_FLOATS", 7 * len(ids) + 3)
+    near = module.near_neighbours(matrix, threshold, k)
+    assert len(near) == len(ids) and sum(len(row) for row in near) > 2 * len(ids)  # more than each text itself
+    for row, hits in enumerate(near):
+        assert [score for score, _ in hits] == sorted((score for score, _ in hits), reverse=True)
+        assert all(score >= threshold for score, _ in hits) and len(hits) <= k
+        expected = {int(p): float(s) for s, p in zip(scores[row], positions[row]) if s >= threshold}
+        got = {p: score for score, p in hits}
+        last = min(list(expected.values()) + list(got.values()), default=threshold)
+        for position in set(expected) ^ set(got):
+            score = expected.get(position, got.get(position))
+            assert abs(score - threshold) < 1e-5 or abs(score - last) < 1e-5, (row, position, score)
+
+
 def test_clusters_are_in_the_graph(corpus_store, wordings):
     count = int(next(iter(corpus_store.query("SELECT (COUNT(*) AS ?n) WHERE { ?i a bkg:Indicator ; bkg:wording ?w }")))["n"].value)
     assert count == corpus_store.stats()["indicators"] == wordings.db.execute("SELECT COUNT(*) FROM items").fetchone()[0]
