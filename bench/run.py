@@ -164,7 +164,9 @@ def measure_parse(files: list[Path], limit: int = 200) -> dict:
 def measure_ingest(corpus: Path, store: Path, documents: int) -> dict:
     lines: list[tuple[float, str]] = []
     seconds, peak, out = run_watched([str(BIN), "ingest", str(corpus), "--store", str(store), "--quiet"], lines)
-    # when each phase ended: the build (with the encoder's tail), the index sync, the compaction beside it
+    # when each phase ended: the build (the writer done; in the results of 2026-11-28 and in
+    # 2026-11-29-10000-e68f3d1, whose sync waited for the encoder, also the encoder's tail), the
+    # index sync (since then beside the encoder's tail), then the compaction
     ended = {phase: next((at for at, line in lines if line.startswith(prefix)), None)
              for phase, prefix in (("build", "ingested into"), ("index_sync", "wording index"))}
     compacted = re.search(r"store compacted in ([0-9.]+) s", out)
