@@ -144,7 +144,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     store_path = Path(args.store)
     fresh = not store_path.exists() or (store_path.is_dir() and not any(store_path.iterdir()))
-    prefetch, built = None, False
+    prefetch, built, synced = None, False, None
     handed: dict = {}  # document IRI → what the index sync reads of it, read by the parse workers
     try:
         try:
@@ -182,12 +182,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"budgetkg: encoding during the build failed ({prefetch.error}); the index encodes instead",
                   file=sys.stderr)
         synced = _sync_index(store, args, prefetch, handed)
-    except BaseException:
-        if prefetch is not None:
-            prefetch.close(wait=False)
-        raise
-    if prefetch is not None:
-        prefetch.close()
+    finally:
+        if prefetch is not None:  # done by now, unless the build or the sync failed: then ended at once
+            prefetch.close(wait=synced is not None)
     if built:
         _compact(store)
     return synced or status

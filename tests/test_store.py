@@ -652,3 +652,19 @@ def test_compacting_keeps_every_quad(tmp_path, copies):
     store.compact()
     assert sorted(map(str, store)) == before and before
     BudgetStore(None).compact()  # an in-memory store has nothing to compact
+
+
+def test_a_failed_bulk_build_from_the_command_line_ends_its_encoder(tmp_path, bulk_folder, capsys, monkeypatch):
+    """The build fails (a full disk while loading): the command says so, leaves no store, and the
+    encoder that ran beside the build is ended at once rather than left encoding."""
+    import multiprocessing
+
+    def fail(self, items, shared_written):
+        raise StoreError("cannot bulk-load into the new store: IO error: No space left on device")
+
+    monkeypatch.setattr(BudgetStore, "_bulk_write", fail)
+    before = set(multiprocessing.active_children())
+    assert main(["ingest", str(bulk_folder), "--store", str(tmp_path / "store"), "--quiet"]) == 1
+    assert "No space left on device" in capsys.readouterr().err
+    assert not (tmp_path / "store").exists() and not (tmp_path / "store.building").exists()
+    assert set(multiprocessing.active_children()) <= before
